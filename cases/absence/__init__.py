@@ -1,0 +1,1 @@
+"""Absence per pupil and period, its CSV import, and absence investigations."""

@@ -1,0 +1,70 @@
+"""Which pupils a user may see: a list of rules, OR-ed into one queryset filter.
+
+Each rule takes the user's Scope and returns a Q over Student, or None when the
+rule gives that user nothing. Other apps add rules in their AppConfig.ready()
+(a social worker sees the pupils of concerns routed to their unit, a SIP
+coordinator the pupils of their SIPs), so the kernel never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from portal.access import Scope
+
+StudentRule = Callable[[Scope], Q | None]
+
+_rules: list[StudentRule] = []
+
+
+def register_student_rule(rule: StudentRule) -> StudentRule:
+    if rule not in _rules:
+        _rules.append(rule)
+    return rule
+
+
+def student_filter(scope: Scope) -> Q | None:
+    """One Q that matches every pupil the scope may see, or None for nobody."""
+    combined: Q | None = None
+    for rule in _rules:
+        q = rule(scope)
+        if q is not None:
+            combined = q if combined is None else combined | q
+    return combined
+
+
+@register_student_rule
+def _own_school(scope: Scope) -> Q | None:
+    """School staff, principals and student health see the pupils of their school."""
+    if not scope.school_unit_ids:
+        return None
+    return Q(school_unit_id__in=scope.school_unit_ids)
+
+
+@register_student_rule
+def _explicit_grant(scope: Scope) -> Q | None:
+    """A named person granted one pupil (e.g. a colleague added to a case)."""
+    if not scope.may_see_cases:
+        return None
+    from cases.models import StudentUserObjectPermission
+
+    granted = StudentUserObjectPermission.objects.filter(
+        user_id=scope.user_id, permission__codename="view_student"
+    ).values("content_object_id")
+    return Q(id__in=granted)
+
+
+@register_student_rule
+def _placed_in_own_group(scope: Scope) -> Q | None:
+    """Staff of a special teaching group see the pupils admitted to or placed in it."""
+    if not scope.school_unit_ids:
+        return None
+    from cases.models import Placement
+
+    placed = Placement.objects.filter(
+        group_id__in=scope.school_unit_ids,
+        status__in=[Placement.Status.ADMITTED, Placement.Status.ACTIVE],
+    ).values("student_id")
+    return Q(id__in=placed)

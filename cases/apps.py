@@ -1,0 +1,50 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Pupils and cases")
+
+    def ready(self):
+        from cases import pupil_sections  # noqa: F401 - registers the sections
+        from cases.reminders import register_kinds
+        from portal.access import PUPIL_ROLES
+        from portal.navigation import NavItem, register_nav
+
+        register_nav(
+            NavItem(
+                key="pupils",
+                label=_("Pupils"),
+                url_name="cases:student_list",
+                order=20,
+                visible=lambda s: s.has_role(*PUPIL_ROLES),
+            )
+        )
+        # Placements: the schools that apply and the antagningsgrupp that decides.
+        register_nav(
+            NavItem(
+                key="placements",
+                label=_("Special teaching groups"),
+                url_name="cases:placement_list",
+                order=35,
+                visible=lambda s: bool(s.principal_unit_ids) or s.is_social,
+            )
+        )
+        register_nav(
+            NavItem(
+                key="absence_import",
+                label=_("Absence import"),
+                url_name="cases:absence_import",
+                order=45,
+                visible=lambda s: bool(s.principal_unit_ids),
+            )
+        )
+        register_kinds()
+        from cases.sip.registry import register as register_sip
+
+        register_sip()
+        # Audit (issue 8): change history, pupil lookups and report sections.
+        from cases import audit
+
+        audit.register()

@@ -1,0 +1,157 @@
+"""What consents contribute to the managers' dashboard: counts only, by gender.
+
+Scope: consents recorded by units in the manager's area (each authority documents
+its own consent), and overrides opened by users of units in the area.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Consent, Override
+from portal import rules
+from portal.dashboards import (
+    DashboardQuery,
+    Panel,
+    Row,
+    ScopeRule,
+    Table,
+    add_counts,
+    count_split,
+    empty_counts,
+    register_panel,
+)
+
+SECTION = _("Consents and access without consent")
+
+CONSENT_SCOPE = ScopeRule(
+    districts=("recorded_by_unit__district_id",), units=("recorded_by_unit_id",)
+)
+CONSENT_FILTERS = {"district": "recorded_by_unit__district_id", "school": "student__school_unit_id"}
+OVERRIDE_SCOPE = ScopeRule(districts=("unit__district_id",), units=("unit_id",))
+OVERRIDE_FILTERS = {"district": "unit__district_id", "school": "student__school_unit_id"}
+FILTERS = frozenset({"district", "school"})
+
+
+def consents(query: DashboardQuery) -> Table:
+    today = query.today
+    cur, prev, span = query.period, query.previous, query.span
+    active = Q(valid_from__lte=today, valid_to__gte=today, withdrawn_at__isnull=True)
+    expiring = active & Q(
+        valid_to__lte=today + datetime.timedelta(days=rules.DASHBOARD_CONSENT_EXPIRING_DAYS)
+    )
+    qs = query.restrict(
+        Consent.objects.filter(span.moments("recorded_at") | span.moments("withdrawn_at") | active),
+        CONSENT_SCOPE,
+        **CONSENT_FILTERS,
+    )
+    data = count_split(
+        qs,
+        gender="student__gender",
+        measures={
+            "cur_recorded": cur.moments("recorded_at"),
+            "prev_recorded": prev.moments("recorded_at"),
+            "cur_withdrawn": cur.moments("withdrawn_at"),
+            "prev_withdrawn": prev.moments("withdrawn_at"),
+            "active": active,
+            "expiring": expiring,
+            "not_expiring": active & ~expiring,
+        },
+    )
+    return Table(
+        "consents",
+        [
+            Row(
+                "recorded",
+                _("Consents recorded"),
+                data["cur_recorded"],
+                data["prev_recorded"].total,
+            ),
+            Row(
+                "withdrawn",
+                _("Consents withdrawn"),
+                data["cur_withdrawn"],
+                data["prev_withdrawn"].total,
+            ),
+            Row("active", _("Active today"), data["active"]),
+            Row(
+                "expiring",
+                _("of which expire within %(days)s days")
+                % {"days": rules.DASHBOARD_CONSENT_EXPIRING_DAYS},
+                data["expiring"],
+                level=1,
+            ),
+            Row("not_expiring", "", data["not_expiring"], display=False),
+        ],
+        sums=[("active", ("expiring", "not_expiring"))],
+        row_heading=_("Consent"),
+        note=_(
+            "Recorded and withdrawn: in the period. Active: today, whatever the period. "
+            "A consent withdrawn only for one party or category still counts as active."
+        ),
+    )
+
+
+def overrides(query: DashboardQuery) -> Table:
+    qs = query.restrict(
+        Override.objects.filter(query.span.moments("created_at")),
+        OVERRIDE_SCOPE,
+        **OVERRIDE_FILTERS,
+    )
+    periods = {
+        "cur": query.period.moments("created_at"),
+        "prev": query.previous.moments("created_at"),
+    }
+    data = count_split(
+        qs, gender="student__gender", measures={"n": None}, periods=periods, by="legal_ground"
+    )
+    empty = empty_counts(periods, ("n",))
+    rows = [
+        Row(
+            code,
+            label,
+            data.get(code, empty)["cur_n"],
+            data.get(code, empty)["prev_n"].total,
+        )
+        for code, label in rules.OVERRIDE_LEGAL_GROUNDS
+    ]
+    rows.append(
+        Row(
+            "all",
+            _("Access without consent (break-glass)"),
+            add_counts(r.current for r in rows),
+            sum(r.previous for r in rows),
+        )
+    )
+    return Table(
+        "overrides",
+        rows,
+        sums=[("all", tuple(code for code, _label in rules.OVERRIDE_LEGAL_GROUNDS))],
+        row_heading=_("Legal ground"),
+        note=_("Opened in the period. The log reviewer sees each one."),
+    )
+
+
+register_panel(
+    Panel(
+        "consents",
+        _("Consents"),
+        SECTION,
+        110,
+        consents,
+        filters=FILTERS,
+    )
+)
+register_panel(
+    Panel(
+        "overrides",
+        _("Access without consent (break-glass), by legal ground"),
+        SECTION,
+        120,
+        overrides,
+        filters=FILTERS,
+    )
+)

@@ -1,0 +1,186 @@
+"""The sharing policy: may this user, now, see this category of this pupil's
+information from the other side of the secrecy boundary?
+
+Three things open the boundary, and nothing else does:
+1. an active consent that names the user's unit (or the user) as a party and
+   covers the category, with no giver, party or category withdrawn;
+2. an active break-glass override by this user for this pupil;
+3. a path the law itself opens (the report, återkoppling, a suspension notice,
+   an information request), which is a named function marked with
+   ``@legal_path`` and its legal ground, never an exception in a view.
+
+Everything is decided at query time from the database: no cache, session or
+grant can keep information visible after a withdrawal or an expiry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from portal import rules
+from portal.access import Scope, scope
+
+#: Every function registered with @legal_path, by its qualified name.
+LEGAL_PATHS: dict[str, str] = {}
+
+
+def legal_path(ground: str) -> Callable:
+    """Mark a function that moves information across the boundary by law, not consent."""
+
+    def mark(func):
+        func.legal_ground = ground
+        LEGAL_PATHS[f"{func.__module__}.{func.__qualname__}"] = ground
+        return func
+
+    return mark
+
+
+def user_sides(user_scope: Scope) -> set[str]:
+    sides = set()
+    if user_scope.is_school:
+        sides.add("school")
+    if user_scope.is_social:
+        sides.add("social")
+    return sides
+
+
+def crosses_boundary(user_scope: Scope, category: str) -> bool:
+    """True when reading ``category`` is, for this user, reading the other side's
+    information for at least some pupils. (A user on both sides still needs
+    consent for pupils that are not their own side's: see ``own_information``.)"""
+    owner = rules.CATEGORY_SIDE[category]
+    if owner == "joint":
+        return True
+    return owner not in user_sides(user_scope)
+
+
+def own_information(user_scope: Scope, student, category: str) -> bool:
+    """True when ``category`` of ``student`` is the user's own side's information:
+    school information of a pupil of the user's own school, or social-services
+    information of a child in the user's own district. Nothing else is."""
+    owner = rules.CATEGORY_SIDE[category]
+    if owner == "school":
+        return student.school_unit_id in user_scope.school_unit_ids
+    if owner == "social":
+        return student.home_district_id in user_scope.social_worker_district_ids
+    return False
+
+
+def active_consents(at: datetime.datetime | None = None) -> QuerySet:
+    from consent.models import Consent
+
+    at = at or timezone.now()
+    today = timezone.localtime(at).date()
+    return Consent.objects.filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at),
+        valid_from__lte=today,
+        valid_to__gte=today,
+    )
+
+
+def consents_covering(user, category: str, at: datetime.datetime | None = None) -> QuerySet:
+    """Active consents under which ``user`` may read ``category``."""
+    from consent.models import ConsentCategory, ConsentParty, ConsentUserObjectPermission
+
+    at = at or timezone.now()
+    user_scope = scope(user)
+    units = user_scope.school_unit_ids | user_scope.social_unit_ids
+    not_withdrawn = Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
+    covers_category = ConsentCategory.objects.filter(
+        not_withdrawn, consent=OuterRef("pk"), category=category
+    )
+    names_unit = ConsentParty.objects.filter(
+        not_withdrawn, consent=OuterRef("pk"), unit_id__in=units
+    )
+    names_user = ConsentUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        user_id=user_scope.user_id,
+        permission__codename="view_consent",
+    )
+    return active_consents(at).filter(
+        Exists(covers_category), Exists(names_unit) | Exists(names_user)
+    )
+
+
+def active_overrides(user, at: datetime.datetime | None = None) -> QuerySet:
+    from consent.models import Override
+
+    at = at or timezone.now()
+    return Override.objects.filter(
+        user_id=scope(user).user_id, created_at__lte=at, expires_at__gt=at
+    )
+
+
+def may_see(user, student, category: str, at: datetime.datetime | None = None) -> bool:
+    """May ``user``, now, see ``category`` of ``student``'s information from the other side?"""
+    user_scope = scope(user)
+    if not user_scope.may_see_cases:
+        return False
+    if own_information(user_scope, student, category):
+        return True
+    if active_overrides(user, at).filter(student_id=student.pk).exists():
+        return True
+    return consents_covering(user, category, at).filter(student_id=student.pk).exists()
+
+
+def students_shared_with(user, category: str, at: datetime.datetime | None = None) -> Q | None:
+    """The pupils whose ``category`` crosses to ``user`` by consent or override, as
+    a filter over Student for lists, exports and counts. The user's own side's
+    information is not included: the ordinary selectors give that. None means
+    "no pupil"."""
+    user_scope = scope(user)
+    if not user_scope.may_see_cases:
+        return None
+    return Q(id__in=consents_covering(user, category, at).values("student_id")) | Q(
+        id__in=active_overrides(user, at).values("student_id")
+    )
+
+
+def students_named_in_consents(user_scope: Scope) -> Q | None:
+    """Pupil identity for the parties of an active consent: the people of a named
+    unit, and people named on the consent, see who the pupil is while it lasts."""
+    if not user_scope.may_see_cases:
+        return None
+    from consent.models import ConsentParty, ConsentUserObjectPermission
+
+    now = timezone.now()
+    units = user_scope.school_unit_ids | user_scope.social_unit_ids
+    active = active_consents(now)
+    by_unit = ConsentParty.objects.filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now),
+        unit_id__in=units,
+        consent__in=active,
+    ).values("consent__student_id")
+    by_name = ConsentUserObjectPermission.objects.filter(
+        user_id=user_scope.user_id, permission__codename="view_consent", content_object__in=active
+    ).values("content_object__student_id")
+    return Q(id__in=by_unit) | Q(id__in=by_name)
+
+
+def consent_covering_parties(student, category: str, unit_ids, at: datetime.datetime | None = None):
+    """An active consent for ``student`` that covers ``category`` for every unit in
+    ``unit_ids`` (none withdrawn), or None. Used before a joint plan is activated."""
+    from consent.models import ConsentCategory, ConsentParty
+
+    at = at or timezone.now()
+    not_withdrawn = Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
+    candidates = active_consents(at).filter(
+        student_id=student.pk,
+        pk__in=ConsentCategory.objects.filter(not_withdrawn, category=category).values(
+            "consent_id"
+        ),
+    )
+    wanted = set(unit_ids)
+    for consent in candidates.order_by("-valid_to"):
+        named = set(
+            ConsentParty.objects.filter(not_withdrawn, consent=consent).values_list(
+                "unit_id", flat=True
+            )
+        )
+        if wanted <= named:
+            return consent
+    return None

@@ -1,0 +1,106 @@
+"""Form rendering shared by every app: labelled fields whose errors and help
+texts are announced to screen readers (WCAG 3.3.1, 3.3.2). Also the portal's
+own forms (notifications)."""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalBoundField(BoundField):
+    @cached_property
+    def aria_describedby(self):
+        if self.field.widget.attrs.get("aria-describedby") or not self.auto_id:
+            return None
+        ids = []
+        if self.errors:
+            ids.append(f"{self.auto_id}_error")
+        if self.help_text:
+            ids.append(f"{self.auto_id}_helptext")
+        return " ".join(ids) or None
+
+
+class PortalFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = PortalBoundField
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def run_service(form, service, **kwargs):
+    """Call a service; on a ValidationError put it on the form and return None."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+# --- notifications -------------------------------------------------------------------
+
+
+class MarkReadForm(forms.Form):
+    """Mark one notification read, or all when none is named."""
+
+    notification = forms.IntegerField(required=False, min_value=1)
+
+
+class NotificationSettingsForm(forms.Form):
+    """One row per kind of reminder, a checkbox per channel. Mandatory kinds are
+    shown locked: overdue legal deadlines cannot be turned off."""
+
+    def __init__(self, *args, user, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.choices = choices
+        self.rows = []
+        for choice in choices:
+            pair = []
+            for channel, label in (("in_app", _("In the portal")), ("email", _("By e-mail"))):
+                name = f"{choice.topic}-{channel}"
+                self.fields[name] = forms.BooleanField(
+                    label=label,
+                    required=False,
+                    initial=getattr(choice, channel),
+                    disabled=choice.locked,
+                )
+                pair.append(self[name])
+            self.rows.append((choice, *pair))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.user.email:
+            for choice in self.choices:
+                name = f"{choice.topic}-email"
+                if not choice.locked and cleaned.get(name):
+                    self.add_error(
+                        name,
+                        _(
+                            "You have no e-mail address in Samverkan. Ask your "
+                            "administrator to add one, or choose the portal only."
+                        ),
+                    )
+        return cleaned
+
+    def channels(self) -> dict[str, set[str]]:
+        return {
+            choice.topic: {
+                channel
+                for channel in ("in_app", "email")
+                if self.cleaned_data.get(f"{choice.topic}-{channel}")
+            }
+            for choice in self.choices
+            if not choice.locked
+        }

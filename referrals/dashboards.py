@@ -1,0 +1,827 @@
+"""What concerns contribute to the managers' dashboard: counts only, by gender.
+
+Each panel counts one cohort, for the chosen period and the previous one of the
+same length, in one query:
+
+* concerns received (by month, school or channel, category, district): by
+  ``received_at``;
+* deadlines kept: the skyddsbedömningar and 14-day förhandsbedömningar that fell
+  due in the period, up to yesterday, so each is either kept or not;
+* decisions and anmälningsmöten: those decided in the period;
+* utredningar: those finished (or started) in the period, and those open today;
+* suspensions: those starting in the period, at schools in scope.
+
+Scope: a district manager counts the concerns routed to their district's social
+services (the pupil's home district) and the suspensions at schools located in
+the district; a unit manager their own unit's; a city manager everything.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, Q
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Meeting
+from portal import rules
+from portal.dashboards import (
+    AddMonths,
+    Counts,
+    DashboardQuery,
+    DaysBetween,
+    Panel,
+    Period,
+    Row,
+    ScopeRule,
+    Table,
+    add_counts,
+    count_split,
+    day_start,
+    empty_counts,
+    median_split,
+    register_panel,
+)
+from portal.models import Unit
+from referrals.models import (
+    Concern,
+    ConcernCategory,
+    Investigation,
+    InvestigationExtension,
+    NotificationMeeting,
+    PreliminaryExtension,
+    Suspension,
+)
+
+RECEIVED = _("Concerns received")
+DEADLINES = _("Legal deadlines")
+DECISIONS = _("Decisions and anmälningsmöten")
+INVESTIGATIONS = _("Utredningar")
+SCHOOL = _("Suspensions")
+
+CONCERNS = ScopeRule(
+    districts=("intake_unit__district_id",), units=("intake_unit_id", "reporting_unit_id")
+)
+CONCERN_FILTERS = {
+    "district": "intake_unit__district_id",
+    "school": "reporting_unit_id",
+    "category": "categories__category",
+}
+INVESTIGATION_SCOPE = ScopeRule(
+    districts=("unit__district_id",), units=("unit_id", "concern__intake_unit_id")
+)
+INVESTIGATION_FILTERS = {
+    "district": "unit__district_id",
+    "school": "concern__reporting_unit_id",
+    "category": "concern__categories__category",
+}
+SUSPENSION_SCOPE = ScopeRule(
+    districts=("school_unit__district_id",), units=("school_unit_id", "notice_unit_id")
+)
+SUSPENSION_FILTERS = {"district": "school_unit__district_id", "school": "school_unit_id"}
+ALL_FILTERS = frozenset({"district", "school", "category"})
+
+#: A skyddsbedömning falls due at most this many days after receipt (the next
+#: working day after Christmas or Easter); bounds the scan by the indexed receipt.
+PROTECTION_DUE_LAG_DAYS = 10
+
+GENDER = "student__gender"
+
+
+def _periods(query: DashboardQuery, window) -> dict[str, Q]:
+    """The condition for the current and the previous period, each given by ``window``."""
+    return {"cur": window(query.period), "prev": window(query.previous)}
+
+
+def _row(data, name, key, label, **extra) -> Row:
+    return Row(key, label, data[f"cur_{name}"], data[f"prev_{name}"].total, **extra)
+
+
+def _sum(data, *names) -> dict[str, Counts]:
+    return {p: add_counts(data[f"{p}_{n}"] for n in names) for p in ("cur", "prev")}
+
+
+def _deadlines_passed(period: Period, today: datetime.date) -> Period | None:
+    """The part of a period whose deadlines have passed: up to yesterday."""
+    return period.until(today - datetime.timedelta(days=1))
+
+
+_NEVER = Q(pk__in=[])
+
+
+# --- concerns received ----------------------------------------------------------------------
+
+
+def concerns_by_month(query: DashboardQuery) -> Table:
+    months = query.period.months()
+    qs = query.restrict(
+        Concern.objects.filter(
+            received_at__gte=day_start(months[0]), received_at__lt=query.period.end_at
+        ),
+        CONCERNS,
+        **CONCERN_FILTERS,
+    )
+    data = count_split(qs, gender=GENDER, measures={"n": None}, by=TruncMonth("received_at"))
+    by_month = {}
+    for moment, measures in data.items():
+        day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+        by_month[day.replace(day=1)] = measures["n"]
+    rows = [
+        Row(month.isoformat(), formats.date_format(month, "M Y"), by_month.get(month, Counts()))
+        for month in months
+    ]
+    rows.append(
+        Row("all", _("All %(n)s months") % {"n": len(months)}, add_counts(r.current for r in rows))
+    )
+    return Table(
+        "concerns_by_month",
+        rows,
+        sums=[("all", tuple(m.isoformat() for m in months))],
+        row_heading=_("Month"),
+        has_previous=False,
+        note=_("The twelve months up to the end of the period."),
+    )
+
+
+def _received(query: DashboardQuery) -> dict:
+    """Concerns received in either period, by school, channel and district: one scan
+    that the school and the district panels share."""
+
+    def compute():
+        qs = query.restrict(
+            Concern.objects.filter(query.span.moments("received_at")), CONCERNS, **CONCERN_FILTERS
+        )
+        return count_split(
+            qs,
+            gender=GENDER,
+            measures={"n": None},
+            periods=_periods(query, lambda p: p.moments("received_at")),
+            by=("reporting_unit_id", "channel", "intake_unit__district_id"),
+        )
+
+    return query.remember("referrals.received", compute)
+
+
+def concerns_by_school(query: DashboardQuery) -> Table:
+    threshold = query.threshold
+    empty = {"cur": Counts(), "prev": Counts()}
+    by_school: dict[int, dict] = {}
+    phone, letter, other = dict(empty), dict(empty), dict(empty)
+
+    def add(target, measures):
+        for p in target:
+            target[p] = target[p] + measures[f"{p}_n"]
+
+    for (unit_id, channel, _district), measures in _received(query).items():
+        if unit_id is None:
+            add(phone if channel == "phone" else letter, measures)
+        else:
+            add(by_school.setdefault(unit_id, dict(empty)), measures)
+    listed = {
+        unit_id: counts
+        for unit_id, counts in by_school.items()
+        if counts["cur"].total >= threshold or counts["prev"].total >= threshold
+    }
+    # Names only for the schools listed: a few, by primary key.
+    names = dict(Unit.objects.filter(pk__in=listed).values_list("pk", "name")) if listed else {}
+    schools = [
+        Row(f"school-{unit_id}", names.get(unit_id, ""), counts["cur"], counts["prev"].total)
+        for unit_id, counts in listed.items()
+    ]
+    for unit_id, counts in by_school.items():
+        if unit_id not in listed:
+            for p in other:
+                other[p] = other[p] + counts[p]
+    # Order by what is shown only: a small count does not reveal its rank.
+    schools.sort(
+        key=lambda r: (-(r.current.total if r.current.total >= threshold else 0), str(r.label))
+    )
+    for row in schools:
+        row.level = 1
+    from_schools = add_counts([r.current for r in schools] + [other["cur"]])
+    from_schools_prev = sum(r.previous for r in schools) + other["prev"].total
+    others = phone["cur"] + letter["cur"]
+    others_prev = phone["prev"].total + letter["prev"].total
+    rows = [
+        Row("from_schools", _("From schools"), from_schools, from_schools_prev),
+        *schools,
+        Row(
+            "other_schools",
+            _("Other schools (fewer than %(n)s reports each)") % {"n": threshold},
+            other["cur"],
+            other["prev"].total,
+            level=1,
+        ),
+        Row("not_school", _("Not from a school"), others, others_prev),
+        Row("phone", _("By phone"), phone["cur"], phone["prev"].total, level=1),
+        Row("letter", _("By letter or e-mail"), letter["cur"], letter["prev"].total, level=1),
+        Row(
+            "all",
+            _("All concerns received"),
+            from_schools + others,
+            from_schools_prev + others_prev,
+            fixed=True,
+        ),
+        Row(
+            "share",
+            _("Share from schools"),
+            kind="share",
+            share=("from_schools", "not_school", "all"),
+        ),
+    ]
+    return Table(
+        "concerns_by_school",
+        rows,
+        sums=[
+            ("from_schools", tuple(r.key for r in schools) + ("other_schools",)),
+            ("not_school", ("phone", "letter")),
+            ("all", ("from_schools", "not_school")),
+        ],
+        row_heading=_("Reported by"),
+    )
+
+
+def concerns_by_category(query: DashboardQuery) -> Table:
+    qs = query.restrict(
+        ConcernCategory.objects.filter(query.span.moments("concern__received_at")),
+        CONCERNS.via("concern__"),
+        district="concern__" + CONCERN_FILTERS["district"],
+        school="concern__" + CONCERN_FILTERS["school"],
+    )
+    data = count_split(
+        qs,
+        gender="concern__student__gender",
+        measures={"n": None},
+        periods=_periods(query, lambda p: p.moments("concern__received_at")),
+        by="category",
+    )
+    empty = empty_counts(("cur", "prev"), ("n",))
+    rows = [
+        _row(data.get(code, empty), "n", code, label) for code, label in rules.CONCERN_CATEGORIES
+    ]
+    return Table(
+        "concerns_by_category",
+        rows,
+        row_heading=_("Category"),
+        note=_("A report can name several categories, so the rows do not add up to a total."),
+    )
+
+
+def concerns_by_district(query: DashboardQuery) -> Table:
+    by_district: dict[int | None, dict] = {}
+    for (_unit, _channel, district), measures in _received(query).items():
+        target = by_district.setdefault(district, {"cur": Counts(), "prev": Counts()})
+        for p in target:
+            target[p] = target[p] + measures[f"{p}_n"]
+    empty = {"cur": Counts(), "prev": Counts()}
+    rows = [
+        Row(
+            f"district-{pk}",
+            name,
+            by_district.get(pk, empty)["cur"],
+            by_district.get(pk, empty)["prev"].total,
+        )
+        for pk, name in query.districts.items()
+    ]
+    if not query.scope.manager_city and query.scope.manager_unit_ids:
+        # A unit's reports may go to another district's social services.
+        rest = [m for pk, m in by_district.items() if pk not in query.districts]
+        rows.append(
+            Row(
+                "district-other",
+                _("Other districts"),
+                add_counts(m["cur"] for m in rest),
+                sum(m["prev"].total for m in rest),
+            )
+        )
+    rows.append(
+        Row(
+            "all",
+            _("All concerns received"),
+            add_counts(r.current for r in rows),
+            sum(r.previous for r in rows),
+            fixed=True,
+        )
+    )
+    return Table(
+        "concerns_by_district",
+        rows,
+        sums=[("all", tuple(r.key for r in rows[:-1]))],
+        row_heading=_("The pupil's district"),
+        note=_("The district whose social services received the report: the pupil's home."),
+    )
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+def protection_on_time(query: DashboardQuery) -> Table:
+    def due(period):
+        window = _deadlines_passed(period, query.today)
+        return window.dates("protection_due_on") if window else _NEVER
+
+    periods = _periods(query, due)
+    lag = datetime.timedelta(days=PROTECTION_DUE_LAG_DAYS)
+    qs = query.restrict(
+        Concern.objects.filter(
+            received_at__gte=day_start(query.previous.start - lag),
+            received_at__lt=query.period.end_at,
+        ),
+        CONCERNS,
+        **CONCERN_FILTERS,
+    )
+    done = Q(protection_assessment__isnull=False)
+    on_time = Q(protection_assessment__assessed_at__date__lte=F("protection_due_on"))
+    data = count_split(
+        qs.filter(periods["cur"] | periods["prev"]),
+        gender=GENDER,
+        periods=periods,
+        measures={
+            "due": None,
+            "on_time": done & on_time,
+            "late": done & ~on_time,
+            "undone": ~done,
+        },
+    )
+    missed = _sum(data, "late", "undone")
+    return Table(
+        "protection_on_time",
+        [
+            _row(data, "on_time", "on_time", _("Done on time")),
+            Row("missed", _("Not on time"), missed["cur"], missed["prev"].total),
+            _row(data, "late", "late", _("Done late"), level=1),
+            _row(data, "undone", "undone", _("Not done yet"), level=1),
+            _row(data, "due", "due", _("Skyddsbedömningar due")),
+            Row(
+                "share",
+                _("Share done on time"),
+                kind="share",
+                share=("on_time", "missed", "due"),
+            ),
+        ],
+        sums=[("missed", ("late", "undone")), ("due", ("on_time", "missed"))],
+        row_heading=_("Skyddsbedömning"),
+        note=_(
+            "Skyddsbedömningar that fell due in the period, up to yesterday. On time: the "
+            "day the report was received, or the next working day when it came late."
+        ),
+    )
+
+
+def preliminary_within_14_days(query: DashboardQuery) -> Table:
+    limit = rules.PRELIMINARY_ASSESSMENT_DAYS
+    days = datetime.timedelta(days=limit)
+
+    def due(period, received="received_at"):
+        # The 14th day after receipt fell in the period (deadlines.preliminary_due_on).
+        window = _deadlines_passed(period, query.today)
+        if window is None:
+            return _NEVER
+        return Q(**{f"{received}__gte": day_start(window.start - days)}) & Q(
+            **{f"{received}__lt": day_start(window.end - days + datetime.timedelta(days=1))}
+        )
+
+    periods = _periods(query, due)
+    qs = query.restrict(
+        Concern.objects.filter(periods["cur"] | periods["prev"]), CONCERNS, **CONCERN_FILTERS
+    ).annotate(
+        days_taken=DaysBetween(
+            TruncDate("preliminary_assessment__decided_at"), TruncDate("received_at")
+        )
+    )
+    decided = Q(preliminary_assessment__isnull=False)
+    within = Q(days_taken__lte=limit)
+    data = count_split(
+        qs,
+        gender=GENDER,
+        periods=periods,
+        measures={
+            "due": None,
+            "within": decided & within,
+            "later": decided & ~within,
+            "undone": ~decided,
+        },
+    )
+    # Extensions are rare: counted on their own rows, not checked on every report.
+    extension_periods = _periods(query, lambda p: due(p, "concern__received_at"))
+    extensions = query.restrict(
+        PreliminaryExtension.objects.filter(extension_periods["cur"] | extension_periods["prev"]),
+        CONCERNS.via("concern__"),
+        **{k: "concern__" + v for k, v in CONCERN_FILTERS.items()},
+    )
+    data |= count_split(
+        extensions,
+        gender="concern__student__gender",
+        periods=extension_periods,
+        measures={"extended": None},
+        distinct="concern",
+    )
+    missed = _sum(data, "later", "undone")
+    not_extended = {p: _minus(data[f"{p}_due"], data[f"{p}_extended"]) for p in periods}
+    return Table(
+        "preliminary_within_14_days",
+        [
+            _row(data, "within", "within", _("Decided within 14 days")),
+            Row("missed", _("Not within 14 days"), missed["cur"], missed["prev"].total),
+            _row(data, "later", "later", _("Decided later"), level=1),
+            _row(data, "undone", "undone", _("Not decided yet"), level=1),
+            _row(data, "due", "due", _("14-day deadlines")),
+            Row(
+                "share",
+                _("Share decided within 14 days"),
+                kind="share",
+                share=("within", "missed", "due"),
+            ),
+            _row(data, "extended", "extended", _("Extended for synnerliga skäl")),
+            Row(
+                "not_extended",
+                "",
+                not_extended["cur"],
+                not_extended["prev"].total,
+                display=False,
+            ),
+        ],
+        sums=[
+            ("missed", ("later", "undone")),
+            ("due", ("within", "missed")),
+            ("due", ("extended", "not_extended")),
+        ],
+        row_heading=_("Förhandsbedömning"),
+        note=_(
+            "Reports whose 14th day after receipt fell in the period, up to yesterday. "
+            "An extension for synnerliga skäl is lawful but still counts as not within 14 days."
+        ),
+    )
+
+
+def _minus(a: Counts, b: Counts) -> Counts:
+    return Counts(a.girl - b.girl, a.boy - b.boy, a.other - b.other)
+
+
+# --- decisions and anmälningsmöten ------------------------------------------------------------
+
+
+def decisions(query: DashboardQuery) -> Table:
+    periods = _periods(query, lambda p: p.moments("preliminary_assessment__decided_at"))
+    qs = query.restrict(
+        Concern.objects.filter(query.span.moments("preliminary_assessment__decided_at")),
+        CONCERNS,
+        **CONCERN_FILTERS,
+    )
+    decision = "preliminary_assessment__decision"
+    not_opened = Q(**{decision: "not_open"})
+    flagged = Q(preliminary_assessment__flagged_to_manager=True)
+    data = count_split(
+        qs,
+        gender=GENDER,
+        periods=periods,
+        measures={
+            "decided": None,
+            "opened": Q(**{decision: "open"}),
+            "no_new": ~Q(**{decision: "open"}),
+            "not_opened": not_opened,
+            "violence": not_opened & flagged,
+            "not_opened_other": not_opened & ~flagged,
+            "ongoing": Q(**{decision: "ongoing"}),
+        },
+    )
+    days = DaysBetween(TruncDate("preliminary_assessment__decided_at"), TruncDate("received_at"))
+    medians = median_split(qs, gender=GENDER, value=days, periods=periods)
+    median = dict(medians["cur"]) | {"previous": medians["prev"]["total"]}
+    return Table(
+        "decisions",
+        [
+            _row(data, "opened", "opened", _("Utredning opened")),
+            _row(data, "no_new", "no_new", _("No new utredning")),
+            _row(data, "not_opened", "not_opened", _("Not opened"), level=1),
+            _row(
+                data,
+                "violence",
+                "violence",
+                _("of which despite a violence category (for follow-up)"),
+                level=2,
+            ),
+            _row(data, "not_opened_other", "not_opened_other", "", display=False),
+            _row(data, "ongoing", "ongoing", _("An utredning already ongoing"), level=1),
+            _row(data, "decided", "decided", _("Förhandsbedömningar decided")),
+            Row(
+                "share",
+                _("Share leading to an utredning"),
+                kind="share",
+                share=("opened", "no_new", "decided"),
+            ),
+            Row(
+                "median_days",
+                _("Median days from receipt to decision"),
+                kind="median",
+                median=median,
+            ),
+        ],
+        sums=[
+            ("decided", ("opened", "no_new")),
+            ("no_new", ("not_opened", "ongoing")),
+            ("not_opened", ("violence", "not_opened_other")),
+        ],
+        row_heading=_("Decision"),
+        note=_("Förhandsbedömningar decided in the period."),
+    )
+
+
+def notification_meetings(query: DashboardQuery) -> Table:
+    periods = _periods(query, lambda p: p.moments("decided_at"))
+    qs = query.restrict(
+        NotificationMeeting.objects.filter(query.span.moments("decided_at")),
+        CONCERNS.via("concern__"),
+        **{k: "concern__" + v for k, v in CONCERN_FILTERS.items()},
+    )
+    now = timezone.now()
+    offered = Q(meeting__isnull=False)
+    cancelled = Q(meeting__status=Meeting.Status.CANCELLED)
+    # The portal does not yet mark a meeting held: one whose time has passed
+    # without a cancellation counts as held.
+    held = Q(meeting__status=Meeting.Status.HELD) | Q(
+        meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__lt=now
+    )
+    upcoming = Q(meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__gte=now)
+    reasons = {f"skip_{code}": Q(skip_reason=code) for code, _label in rules.MEETING_SKIP_REASONS}
+    data = count_split(
+        qs,
+        gender="concern__student__gender",
+        periods=periods,
+        measures={
+            "decided": None,
+            "offered": offered,
+            "held": held,
+            "upcoming": upcoming,
+            "cancelled": cancelled,
+            "skipped": ~offered,
+            **reasons,
+        },
+    )
+    reason_rows = [
+        _row(data, f"skip_{code}", f"skip_{code}", label, level=1)
+        for code, label in rules.MEETING_SKIP_REASONS
+    ]
+    return Table(
+        "notification_meetings",
+        [
+            _row(data, "offered", "offered", _("Offered")),
+            _row(data, "held", "held", _("Held"), level=1),
+            _row(data, "upcoming", "upcoming", _("Not yet held"), level=1),
+            _row(data, "cancelled", "cancelled", _("Cancelled"), level=1),
+            _row(data, "skipped", "skipped", _("Not offered, by reason")),
+            *reason_rows,
+            _row(data, "decided", "decided", _("Decisions on an anmälningsmöte")),
+            Row("share", _("Share offered"), kind="share", share=("offered", "skipped", "decided")),
+        ],
+        sums=[
+            ("offered", ("held", "upcoming", "cancelled")),
+            ("skipped", tuple(r.key for r in reason_rows)),
+            ("decided", ("offered", "skipped")),
+        ],
+        row_heading=_("Anmälningsmöte"),
+        note=_(
+            "Decisions in the period to offer an anmälningsmöte or not. A meeting whose "
+            "time has passed without being cancelled counts as held."
+        ),
+    )
+
+
+# --- utredningar ------------------------------------------------------------------------------
+
+
+def investigations_finished(query: DashboardQuery) -> Table:
+    closed = _periods(query, lambda p: p.dates("closed_on"))
+    started = _periods(query, lambda p: p.dates("started_on"))
+    qs = query.restrict(Investigation.objects.all(), INVESTIGATION_SCOPE, **INVESTIGATION_FILTERS)
+    # Within the four months counted from the start (deadlines.investigation_due_on),
+    # whatever an extension later moved the end date to.
+    within = Q(closed_on__lte=AddMonths("started_on", rules.INVESTIGATION_MONTHS))
+    data = count_split(
+        qs.filter(query.span.dates("closed_on")),
+        gender=GENDER,
+        periods=closed,
+        measures={"closed": None, "within": within, "later": ~within},
+    )
+    data |= count_split(
+        qs.filter(query.span.dates("started_on")),
+        gender=GENDER,
+        periods=started,
+        measures={"started": None},
+    )
+    # Extensions are rare: counted on their own rows, not checked on every utredning.
+    extensions = query.restrict(
+        InvestigationExtension.objects.filter(
+            investigation__in=Investigation.objects.filter(query.span.dates("closed_on"))
+        ),
+        INVESTIGATION_SCOPE.via("investigation__"),
+        **{k: "investigation__" + v for k, v in INVESTIGATION_FILTERS.items()},
+    )
+    data |= count_split(
+        extensions,
+        gender="investigation__student__gender",
+        periods=_periods(query, lambda p: p.dates("investigation__closed_on")),
+        measures={"extended": None},
+        distinct="investigation",
+    )
+    not_extended = {p: _minus(data[f"{p}_closed"], data[f"{p}_extended"]) for p in closed}
+    return Table(
+        "investigations_finished",
+        [
+            _row(data, "within", "within", _("Finished within 4 months")),
+            _row(data, "later", "later", _("Finished later")),
+            _row(data, "closed", "closed", _("Utredningar finished")),
+            Row(
+                "share",
+                _("Share finished within 4 months"),
+                kind="share",
+                share=("within", "later", "closed"),
+            ),
+            _row(data, "extended", "extended", _("Extended for särskilda skäl")),
+            Row(
+                "not_extended",
+                "",
+                not_extended["cur"],
+                not_extended["prev"].total,
+                display=False,
+            ),
+            _row(data, "started", "started", _("Utredningar started")),
+        ],
+        sums=[("closed", ("within", "later")), ("closed", ("extended", "not_extended"))],
+        row_heading=_("Utredning"),
+        note=_(
+            "Utredningar finished in the period; within 4 months means by the end date "
+            "set when it was opened. Extended ones are lawful but count as later if they "
+            "ran past it."
+        ),
+    )
+
+
+def investigations_open(query: DashboardQuery) -> Table:
+    qs = query.restrict(
+        Investigation.objects.filter(closed_on__isnull=True),
+        INVESTIGATION_SCOPE,
+        **INVESTIGATION_FILTERS,
+    )
+    data = count_split(
+        qs,
+        gender=GENDER,
+        measures={
+            "open": None,
+            "in_time": Q(due_on__gte=query.today),
+            "overdue": Q(due_on__lt=query.today),
+        },
+    )
+    return Table(
+        "investigations_open",
+        [
+            Row("in_time", _("Within their end date"), data["in_time"]),
+            Row("overdue", _("Past their end date"), data["overdue"]),
+            Row("open", _("Open utredningar today"), data["open"]),
+        ],
+        sums=[("open", ("in_time", "overdue"))],
+        row_heading=_("Utredning"),
+        has_previous=False,
+        note=_("Today, whatever the period."),
+    )
+
+
+# --- suspensions ------------------------------------------------------------------------------
+
+
+def suspensions(query: DashboardQuery) -> Table:
+    periods = _periods(query, lambda p: p.dates("starts_on"))
+    qs = query.restrict(
+        Suspension.objects.filter(query.span.dates("starts_on")),
+        SUSPENSION_SCOPE,
+        **SUSPENSION_FILTERS,
+    )
+    notified = Q(notice_unit__isnull=False)
+    data = count_split(
+        qs,
+        gender=GENDER,
+        periods=periods,
+        measures={
+            "all": None,
+            "grundskola": Q(school_form=Unit.SchoolForm.GRUNDSKOLA),
+            "gymnasieskola": ~Q(school_form=Unit.SchoolForm.GRUNDSKOLA),
+            "notified": notified,
+            "not_notified": ~notified,
+        },
+    )
+    return Table(
+        "suspensions",
+        [
+            _row(data, "grundskola", "grundskola", _("In grundskola")),
+            _row(data, "gymnasieskola", "gymnasieskola", _("In gymnasieskola")),
+            _row(data, "notified", "notified", _("Notice sent to the social services")),
+            _row(data, "not_notified", "not_notified", _("No notice (the pupil was 18 or older)")),
+            _row(data, "all", "all", _("Suspensions")),
+        ],
+        sums=[("all", ("grundskola", "gymnasieskola")), ("all", ("notified", "not_notified"))],
+        row_heading=_("Suspension"),
+        note=_("Suspensions starting in the period, at schools in your area."),
+    )
+
+
+PANELS = [
+    Panel(
+        "concerns_by_month",
+        _("Concerns received, month by month"),
+        RECEIVED,
+        10,
+        concerns_by_month,
+        filters=ALL_FILTERS,
+        chart="trend",
+    ),
+    Panel(
+        "concerns_by_school",
+        _("Concerns received, by reporting school"),
+        RECEIVED,
+        20,
+        concerns_by_school,
+        description=_("Schools with fewer than five reports in both periods are counted together."),
+        filters=ALL_FILTERS,
+    ),
+    Panel(
+        "concerns_by_category",
+        _("Concerns received, by category"),
+        RECEIVED,
+        30,
+        concerns_by_category,
+        filters=frozenset({"district", "school"}),
+    ),
+    Panel(
+        "concerns_by_district",
+        _("Concerns received, by the pupil's district"),
+        RECEIVED,
+        40,
+        concerns_by_district,
+        filters=ALL_FILTERS,
+    ),
+    Panel(
+        "protection_on_time",
+        _("Skyddsbedömning on time"),
+        DEADLINES,
+        50,
+        protection_on_time,
+        filters=ALL_FILTERS,
+        chart="shares",
+    ),
+    Panel(
+        "preliminary_within_14_days",
+        _("Förhandsbedömning within 14 days"),
+        DEADLINES,
+        60,
+        preliminary_within_14_days,
+        filters=ALL_FILTERS,
+        chart="shares",
+    ),
+    Panel(
+        "decisions",
+        _("Förhandsbedömningar: decisions"),
+        DECISIONS,
+        70,
+        decisions,
+        filters=ALL_FILTERS,
+        chart="shares",
+    ),
+    Panel(
+        "notification_meetings",
+        _("Anmälningsmöten"),
+        DECISIONS,
+        80,
+        notification_meetings,
+        filters=ALL_FILTERS,
+    ),
+    Panel(
+        "investigations_finished",
+        _("Utredningar finished within 4 months"),
+        INVESTIGATIONS,
+        90,
+        investigations_finished,
+        filters=ALL_FILTERS,
+        chart="shares",
+    ),
+    Panel(
+        "investigations_open",
+        _("Open utredningar today"),
+        INVESTIGATIONS,
+        95,
+        investigations_open,
+        filters=ALL_FILTERS,
+    ),
+    Panel(
+        "suspensions",
+        _("Suspensions and notices to the social services"),
+        SCHOOL,
+        100,
+        suspensions,
+        filters=frozenset({"district", "school"}),
+    ),
+]
+
+for _panel in PANELS:
+    register_panel(_panel)

@@ -1,0 +1,417 @@
+"""Concerns (orosanmälningar) and the social services' handling of them."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Meeting, Student
+from portal import rules
+from portal.models import Unit, User
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter or e-mail")
+
+
+class Concern(models.Model):
+    """Orosanmälan: a report that a child may be harmed (SoL 14:1, skollagen 29:13).
+
+    One report per child. Once submitted it is immutable: additions are dated
+    amendments. It is routed to the intake unit of the child's home district.
+    """
+
+    reference = models.CharField(_("report number"), max_length=20, unique=True, editable=False)
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="concerns"
+    )
+    channel = models.CharField(
+        _("received by"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+    )
+    #: The reporting user for reports filed in the portal; None for phone and letter.
+    reporter = models.ForeignKey(
+        User,
+        verbose_name=_("reporter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns_reported",
+    )
+    reporting_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("reporting school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns_reported",
+    )
+    #: For phone and letter reports: who reported. A professional is never anonymous.
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    reporter_organisation = models.CharField(
+        _("reporter's organisation"), max_length=200, blank=True
+    )
+    reporter_contact = models.CharField(_("reporter's phone or e-mail"), max_length=200, blank=True)
+    reporter_is_professional = models.BooleanField(
+        _("reports in a professional role"), default=True
+    )
+    registered_by = models.ForeignKey(
+        User,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns_registered",
+    )
+
+    intake_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="concerns_received",
+    )
+    assigned_to = models.ForeignKey(
+        User,
+        verbose_name=_("handling social worker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns_assigned",
+    )
+
+    worry = models.TextField(_("what worries you"))
+    child_said = models.TextField(_("what the pupil said"), blank=True)
+    observed = models.TextField(_("what you have seen"), blank=True)
+    relation = models.CharField(_("your relation to the pupil"), max_length=200)
+    earlier_concerns = models.TextField(_("earlier concerns"), blank=True)
+    guardians_informed = models.BooleanField(_("guardians have been told"), default=False)
+    immediate_danger = models.BooleanField(_("the pupil may be in immediate danger"), default=False)
+
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    protection_due_on = models.DateField(_("skyddsbedömning due"))
+    preliminary_due_on = models.DateField(_("förhandsbedömning due"))
+    #: The draft this report was submitted from; unique, so a double submit saves one.
+    draft_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("concern report")
+        verbose_name_plural = _("concern reports")
+        constraints = [
+            models.CheckConstraint(
+                name="concern_portal_report_has_reporter",
+                condition=~Q(channel="portal") | Q(reporter__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="concern_professional_is_named",
+                condition=Q(reporter__isnull=False)
+                | Q(reporter_is_professional=False)
+                | ~Q(reporter_name=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["intake_unit", "received_at"]),
+            models.Index(fields=["intake_unit", "preliminary_due_on"]),
+            models.Index(fields=["reporter", "-received_at"]),
+            models.Index(fields=["reporting_unit", "-received_at"]),
+            models.Index(fields=["student", "-received_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [c.category for c in self.categories.all()]
+
+    @property
+    def has_violence_category(self) -> bool:
+        return bool(rules.VIOLENCE_CATEGORIES.intersection(self.category_codes))
+
+
+class ConcernCategory(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(
+        _("category"), max_length=30, choices=rules.CONCERN_CATEGORIES, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("concern category")
+        verbose_name_plural = _("concern categories")
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "category"], name="concern_category_once"),
+        ]
+
+    def __str__(self):
+        return self.get_category_display()
+
+
+class ConcernDraft(models.Model):
+    """A report being written, saved as the reporter types so nothing is lost."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="concern_drafts")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("draft concern report")
+        verbose_name_plural = _("draft concern reports")
+
+    def __str__(self):
+        return f"{self.author} – {self.student}"
+
+
+class Amendment(models.Model):
+    """Tillägg: a dated addition to a submitted report. Reports are never edited."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="amendments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("addition"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self):
+        return f"{self.concern} +{self.created_at:%Y-%m-%d}"
+
+
+class ConcernEvent(models.Model):
+    """The social services' handling history of a report (assignments, decisions)."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ASSIGNED = "assigned", _("Assigned")
+        PROTECTION_ASSESSED = "protection_assessed", _("Skyddsbedömning recorded")
+        EXTENDED = "extended", _("Förhandsbedömning extended")
+        DECIDED = "decided", _("Förhandsbedömning decided")
+        MEETING = "meeting", _("Anmälningsmöte")
+        AMENDED = "amended", _("Amendment added")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.concern} {self.kind}"
+
+
+class ProtectionAssessment(models.Model):
+    """Skyddsbedömning: is the child in immediate danger? Done the day of receipt."""
+
+    concern = models.OneToOneField(
+        Concern, on_delete=models.PROTECT, related_name="protection_assessment"
+    )
+    immediate_protection_needed = models.BooleanField(_("the child needs immediate protection"))
+    reasoning = models.TextField(_("reasoning"))
+    measures = models.TextField(_("measures taken"), blank=True)
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed"))
+
+    class Meta:
+        verbose_name = _("skyddsbedömning")
+        verbose_name_plural = _("skyddsbedömningar")
+
+    def __str__(self):
+        return f"{self.concern} skydd"
+
+
+class PreliminaryExtension(models.Model):
+    """Extension of the 14 days for synnerliga skäl (never workload)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="extensions")
+    reason = models.CharField(_("reason"), max_length=30, choices=rules.EXTENSION_REASONS)
+    explanation = models.TextField(_("explanation"))
+    previous_due_on = models.DateField()
+    new_due_on = models.DateField(_("new decision date"))
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="extension_moves_the_date_later",
+                condition=Q(new_due_on__gt=models.F("previous_due_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.concern} → {self.new_due_on}"
+
+
+class PreliminaryAssessment(models.Model):
+    """Förhandsbedömning: the decision whether to open an utredning (SoL 11:1a)."""
+
+    class Decision(models.TextChoices):
+        OPEN = "open", _("Open an utredning")
+        NOT_OPEN = "not_open", _("Do not open an utredning")
+        ONGOING = "ongoing", _("An utredning is already ongoing")
+
+    concern = models.OneToOneField(
+        Concern, on_delete=models.PROTECT, related_name="preliminary_assessment"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reasoning = models.TextField(_("reasoning"))
+    #: Required when "do not open" is chosen despite a violence category.
+    violence_override_reason = models.TextField(_("why no utredning despite violence"), blank=True)
+    flagged_to_manager = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), db_index=True)
+
+    class Meta:
+        verbose_name = _("förhandsbedömning")
+        verbose_name_plural = _("förhandsbedömningar")
+
+    def __str__(self):
+        return f"{self.concern}: {self.decision}"
+
+
+class Investigation(models.Model):
+    """Utredning (SoL 11:1): finished within four months; extendable for särskilda skäl."""
+
+    class Outcome(models.TextChoices):
+        INTERVENTION = "intervention", _("Interventions (insatser) decided")
+        NO_INTERVENTION = "no_intervention", _("Closed without interventions")
+        REFERRED = "referred", _("Handed over to another municipality or body")
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="investigations")
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="investigations"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="investigations")
+    started_on = models.DateField(_("started"))
+    due_on = models.DateField(_("due"))
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_notes = models.TextField(_("notes on the outcome"), blank=True)
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("utredning")
+        verbose_name_plural = _("utredningar")
+        constraints = [
+            models.CheckConstraint(
+                name="investigation_closed_with_outcome",
+                condition=Q(closed_on__isnull=True, outcome="")
+                | Q(closed_on__isnull=False) & ~Q(outcome=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "closed_on"]),
+            models.Index(fields=["unit", "closed_on"]),
+            models.Index(fields=["unit", "started_on"]),
+            models.Index(
+                fields=["unit", "due_on"],
+                condition=Q(closed_on__isnull=True),
+                name="investigation_open_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} {self.started_on}"
+
+
+class InvestigationExtension(models.Model):
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.PROTECT, related_name="extensions"
+    )
+    reason = models.TextField(_("särskilda skäl"))
+    previous_due_on = models.DateField()
+    new_due_on = models.DateField(_("new end date"))
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self):
+        return f"{self.investigation} → {self.new_due_on}"
+
+
+class NotificationMeeting(models.Model):
+    """Anmälningsmöte (SoL 14:1a): offered, or not held for a recorded reason."""
+
+    concern = models.OneToOneField(
+        Concern, on_delete=models.PROTECT, related_name="notification_meeting"
+    )
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    skip_reason = models.CharField(
+        _("reason for no meeting"), max_length=30, choices=rules.MEETING_SKIP_REASONS, blank=True
+    )
+    skip_explanation = models.TextField(_("explanation"), blank=True)
+    #: Social-side notes on how the meeting went. Never shown to the school.
+    outcome_notes = models.TextField(_("notes from the meeting"), blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="notification_meeting_held_or_skipped",
+                condition=Q(meeting__isnull=False, skip_reason="")
+                | Q(meeting__isnull=True) & ~Q(skip_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.concern} möte"
+
+
+class Suspension(models.Model):
+    """Avstängning: decided by the rektor (skollagen 5 kap. 14-17 §§). For a pupil
+    under 18, the social services of the home district get a notice."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="suspensions")
+    school_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="suspensions")
+    school_form = models.CharField(_("school form"), max_length=20, choices=Unit.SchoolForm.choices)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.TextField(_("reason"))
+    pupil_and_guardians_heard = models.BooleanField(_("pupil and guardians have been heard"))
+    huvudman_decision = models.CharField(
+        _("huvudman's decision on a longer period"), max_length=200, blank=True
+    )
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    notice_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="suspension_notices"
+    )
+    notice_read_at = models.DateTimeField(null=True, blank=True)
+    notice_read_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        constraints = [
+            models.CheckConstraint(
+                name="suspension_ends_after_start", condition=Q(ends_on__gte=models.F("starts_on"))
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "starts_on"]),
+            models.Index(fields=["school_unit", "starts_on"]),
+            models.Index(fields=["notice_unit", "notice_read_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.student} {self.starts_on}–{self.ends_on}"

@@ -1,0 +1,234 @@
+"""Reads of concerns and their handling, always for a given user.
+
+The school side and the social side get different selectors and different
+pages: a school viewer only ever receives the report itself, its amendments,
+the lawful återkoppling and the time and place of a meeting they are invited to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from cases import identity
+from cases.models import Meeting, MeetingParticipant, Student
+from consent.policy import legal_path, may_see, students_shared_with
+from portal import rules
+from portal.access import scope
+from portal.accesslog import note
+from referrals.models import Concern, Investigation, PreliminaryAssessment, Suspension
+
+# --- the school side ---
+
+
+def concerns_for_school(user) -> QuerySet[Concern]:
+    """Reports the user filed, and for a principal every report from the school."""
+    s = scope(user)
+    if not s.is_authenticated:
+        return Concern.objects.none()
+    q = Q(reporter_id=s.user_id)
+    if s.principal_unit_ids:
+        q |= Q(reporting_unit_id__in=s.principal_unit_ids)
+    return Concern.objects.filter(q)
+
+
+def concern_get_for_school(user, pk: int) -> Concern:
+    concern = get_object_or_404(
+        concerns_for_school(user).select_related(
+            "student", "reporting_unit", "reporter", "preliminary_assessment"
+        ),
+        pk=pk,
+    )
+    note(students=[concern.student], kinds=["concern"])  # the access log
+    return concern
+
+
+class Feedback:
+    """Återkoppling (SoL 14:1b): the one thing the school may learn."""
+
+    RECEIVED = "received"
+    OPENED = "opened"
+    NOT_OPENED = "not_opened"
+    ONGOING = "ongoing"
+
+    LABELS = {
+        RECEIVED: _("Received by the social services"),
+        OPENED: _("Utredning opened"),
+        NOT_OPENED: _("Utredning not opened"),
+        ONGOING: _("Utredning already ongoing"),
+    }
+
+
+@dataclass(frozen=True)
+class FeedbackStatus:
+    status: str
+    changed_at: datetime.datetime
+
+    @property
+    def label(self):
+        return Feedback.LABELS[self.status]
+
+
+_DECISION_FEEDBACK = {
+    PreliminaryAssessment.Decision.OPEN: Feedback.OPENED,
+    PreliminaryAssessment.Decision.NOT_OPEN: Feedback.NOT_OPENED,
+    PreliminaryAssessment.Decision.ONGOING: Feedback.ONGOING,
+}
+
+
+@legal_path(rules.LEGAL_GROUND_FEEDBACK)
+def feedback_status(concern: Concern) -> FeedbackStatus:
+    """What the reporter and the principal may be told, and since when."""
+    decision = getattr(concern, "preliminary_assessment", None)
+    if decision is None:
+        return FeedbackStatus(Feedback.RECEIVED, concern.received_at)
+    return FeedbackStatus(_DECISION_FEEDBACK[decision.decision], decision.decided_at)
+
+
+def meeting_for_participant(user, concern: Concern) -> Meeting | None:
+    """The anmälningsmöte of a report, if ``user`` is invited to it (time and place only)."""
+    decision = getattr(concern, "notification_meeting", None)
+    if decision is None or decision.meeting_id is None:
+        return None
+    invited = MeetingParticipant.objects.filter(meeting_id=decision.meeting_id, user=user)
+    if not invited.exists():
+        return None
+    return Meeting.objects.only(
+        "id", "starts_at", "duration_minutes", "place", "video_link", "status"
+    ).get(pk=decision.meeting_id)
+
+
+# --- the social side ---
+
+
+@legal_path(rules.LEGAL_GROUND_CONCERN_REPORT)
+def concerns_for_social(user) -> QuerySet[Concern]:
+    """Reports routed to the social services of a district where the user is a social worker."""
+    s = scope(user)
+    if not s.social_worker_district_ids:
+        return Concern.objects.none()
+    return Concern.objects.filter(intake_unit__district_id__in=s.social_worker_district_ids)
+
+
+def concern_get_for_social(user, pk: int) -> Concern:
+    concern = get_object_or_404(
+        concerns_for_social(user).select_related(
+            "student__school_unit",
+            "student__home_district",
+            "reporting_unit",
+            "reporter",
+            "intake_unit",
+            "assigned_to",
+            "protection_assessment__assessed_by",
+            "preliminary_assessment__decided_by",
+            "notification_meeting__meeting",
+        ),
+        pk=pk,
+    )
+    note(students=[concern.student], kinds=["concern"])  # the access log
+    return concern
+
+
+def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
+    """The unit's inbox, what is due first. ``show`` is "open" (not yet decided)
+    or "decided". Reports not leading to an utredning are only found by number."""
+    qs = concerns_for_social(user).select_related(
+        "student",
+        "reporting_unit",
+        "assigned_to",
+        "protection_assessment",
+        "preliminary_assessment",
+    )
+    text = (text or "").strip()
+    if text:
+        if text.upper().startswith("ORO-"):
+            return qs.filter(reference__iexact=text)
+        qs = qs.exclude(preliminary_assessment__decision=PreliminaryAssessment.Decision.NOT_OPEN)
+        if identity.looks_like_personnummer(text):
+            try:
+                qs = qs.filter(student__personnummer=identity.normalize_personnummer(text))
+            except ValidationError:
+                return qs.none()
+        else:
+            for word in text.split()[:4]:
+                qs = qs.filter(
+                    Q(student__first_name__icontains=word) | Q(student__last_name__icontains=word)
+                )
+    if show == "decided":
+        return qs.filter(preliminary_assessment__isnull=False).order_by(
+            "-preliminary_assessment__decided_at", "-id"
+        )
+    return (
+        qs.filter(preliminary_assessment__isnull=True)
+        .annotate(
+            next_due=Case(
+                When(protection_assessment__isnull=True, then=F("protection_due_on")),
+                default=F("preliminary_due_on"),
+            )
+        )
+        .order_by("next_due", "received_at", "id")
+    )
+
+
+@legal_path(rules.LEGAL_GROUND_SUSPENSION_NOTICE)
+def suspension_notices_for(user) -> QuerySet[Suspension]:
+    """Suspension notices to the social services of the user's districts, unread first."""
+    s = scope(user)
+    if not s.social_worker_district_ids:
+        return Suspension.objects.none()
+    return (
+        Suspension.objects.filter(notice_unit__district_id__in=s.social_worker_district_ids)
+        .select_related("student", "school_unit")
+        .order_by(F("notice_read_at").asc(nulls_first=True), "-starts_on", "-id")
+    )
+
+
+def open_investigation_for(student) -> Investigation | None:
+    return student.investigations.filter(closed_on__isnull=True).order_by("-started_on").first()
+
+
+def investigations_for_social(user) -> QuerySet[Investigation]:
+    s = scope(user)
+    if not s.social_worker_district_ids:
+        return Investigation.objects.none()
+    return Investigation.objects.filter(
+        unit__district_id__in=s.social_worker_district_ids
+    ).select_related("student", "concern")
+
+
+# --- the school's suspensions, and what crosses with consent ---
+
+
+def suspensions_visible_to(user) -> QuerySet[Suspension]:
+    """The school's own suspensions; for the social side, those of pupils whose
+    consent covers school information (the notice itself crosses by law)."""
+    s = scope(user)
+    q = Q(school_unit_id__in=s.school_unit_ids) if s.school_unit_ids else Q(pk__in=[])
+    if s.is_social:
+        shared = students_shared_with(user, "school_attendance")
+        if shared is not None:
+            q |= Q(student_id__in=Student.objects.filter(shared).values("id"))
+    return Suspension.objects.filter(q).select_related("student", "school_unit")
+
+
+def suspensions_for_school(user) -> QuerySet[Suspension]:
+    s = scope(user)
+    if not s.school_unit_ids:
+        return Suspension.objects.none()
+    return Suspension.objects.filter(school_unit_id__in=s.school_unit_ids).select_related("student")
+
+
+def investigations_shared_with_school(user, student) -> QuerySet[Investigation]:
+    """The social services' utredningar of a pupil, for the school side, only while
+    a consent (or an override) covers "social services' assessments"."""
+    s = scope(user)
+    if not s.is_school or not may_see(user, student, "social_assessment"):
+        return Investigation.objects.none()
+    return Investigation.objects.filter(student=student).select_related(
+        "unit", "concern__assigned_to"
+    )

@@ -1,0 +1,120 @@
+"""Consents and overrides on the managers' dashboard: the arithmetic, by gender."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from consent import dashboards
+from consent.models import Consent, Override
+from portal.access import compute_scope
+from portal.dashboards import Counts, DashboardQuery, Period, render
+from tests.factories import StudentFactory
+
+pytestmark = pytest.mark.django_db
+STHLM = ZoneInfo("Europe/Stockholm")
+TODAY = datetime.date(2026, 11, 20)
+
+
+def at(day: str, hour=10) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=STHLM)
+
+
+def d(day: str) -> datetime.date:
+    return datetime.date.fromisoformat(day)
+
+
+def query(user, start="2026-11-01", end="2026-11-20"):
+    return DashboardQuery(scope=compute_scope(user), period=Period(d(start), d(end)), today=TODAY)
+
+
+def row(table, key):
+    r = table.row(key)
+    return r.current, r.previous
+
+
+@pytest.fixture
+def consent(world):
+    def make(gender, *, recorded, valid_from, valid_to, withdrawn=None, unit=None):
+        student = StudentFactory(
+            gender=gender, school_unit=world.school_a, home_district=world.kungsholmen
+        )
+        c = Consent.objects.create(
+            student=student,
+            purpose="Samordna stödet.",
+            valid_from=d(valid_from),
+            valid_to=d(valid_to),
+            form=Consent.Form.WRITTEN,
+            recorded_by=world.principal_a,
+            recorded_by_unit=unit or world.school_a,
+            recorded_side="school",
+            withdrawn_at=at(withdrawn) if withdrawn else None,
+        )
+        Consent.objects.filter(pk=c.pk).update(recorded_at=at(recorded))
+        return c
+
+    return make
+
+
+def test_consents_recorded_withdrawn_active_and_expiring(world, consent):
+    consent("girl", recorded="2026-11-02", valid_from="2026-11-02", valid_to="2027-05-01")
+    consent("boy", recorded="2026-11-03", valid_from="2026-11-03", valid_to="2026-12-20")  # 30 days
+    consent("boy", recorded="2026-11-03", valid_from="2026-11-03", valid_to="2026-12-21")  # 31 days
+    consent(
+        "girl",
+        recorded="2026-10-20",
+        valid_from="2026-10-20",
+        valid_to="2027-01-01",
+        withdrawn="2026-11-10",
+    )
+    consent("other", recorded="2026-10-15", valid_from="2026-10-15", valid_to="2026-11-19")  # ended
+    consent(
+        "girl", recorded="2026-11-05", valid_from="2026-12-01", valid_to="2027-01-01"
+    )  # not yet
+    table = dashboards.consents(query(world.manager_kungsholmen))
+    assert row(table, "recorded") == (Counts(girl=2, boy=2), 2)
+    assert row(table, "withdrawn") == (Counts(girl=1), 0)
+    assert row(table, "active") == (Counts(girl=1, boy=2), None)
+    assert row(table, "expiring") == (Counts(boy=1), None)
+    rendered = render(table)
+    assert rendered.row("active").cells["previous"].text == "–"
+
+
+def test_consents_recorded_in_another_district_are_not_counted(world, consent):
+    consent(
+        "girl",
+        recorded="2026-11-02",
+        valid_from="2026-11-02",
+        valid_to="2027-05-01",
+        unit=world.school_b,
+    )
+    assert row(dashboards.consents(query(world.manager_kungsholmen)), "recorded") == (Counts(), 0)
+    assert row(dashboards.consents(query(world.manager_sodermalm)), "recorded") == (
+        Counts(girl=1),
+        0,
+    )
+
+
+def test_overrides_by_legal_ground(world):
+    def override(gender, ground, when, unit=None):
+        student = StudentFactory(
+            gender=gender, school_unit=world.school_a, home_district=world.kungsholmen
+        )
+        Override.objects.create(
+            student=student,
+            user=world.social_kungsholmen,
+            unit=unit or world.intake_kungsholmen,
+            legal_ground=ground,
+            reason="Akut fara.",
+            created_at=at(when),
+            expires_at=at(when) + datetime.timedelta(hours=24),
+        )
+
+    override("girl", "danger_to_life", "2026-11-03")
+    override("boy", "danger_to_life", "2026-11-04")
+    override("boy", "crime_against_child", "2026-10-25")
+    override("girl", "crime_against_child", "2026-11-04", unit=world.intake_sodermalm)
+    table = dashboards.overrides(query(world.manager_kungsholmen))
+    assert row(table, "danger_to_life") == (Counts(girl=1, boy=1), 0)
+    assert row(table, "crime_against_child") == (Counts(), 1)
+    assert row(table, "all") == (Counts(girl=1, boy=1), 1)

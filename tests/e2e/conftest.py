@@ -1,0 +1,146 @@
+"""Browser journeys: Playwright drives Debian's Chromium against a live server.
+
+Chromium (/usr/bin/chromium) and axe-core (fetched from the npm registry into
+.cache/axe-core by `make e2e-deps`) are needed; a laptop without them skips
+these tests, CI installs them and fails if they are missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_service
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make around it are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE = ROOT / ".cache" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "samverkan-demo"
+#: Findings below "serious" from every page checked, reported at the end of the run.
+MINOR_FINDINGS: list[tuple[str, str, str, str]] = []
+PAGES_CHECKED: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need_service("Chromium at /usr/bin/chromium", CHROMIUM.exists())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", verbosity=0)
+
+
+class Person:
+    """One user in one browser context."""
+
+    def __init__(self, browser, live_server, username, *, width=1280, height=900):
+        self.base = live_server.url
+        self.username = username
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="sv-SE",
+            timezone_id="Europe/Stockholm",
+            # axe-core is injected as an inline script, which the portal's CSP forbids.
+            bypass_csp=True,
+        )
+        self.page = self.context.new_page()
+        self.axe_results = []
+
+    def go(self, path):
+        response = self.page.goto(self.base + path)
+        return response
+
+    def login(self):
+        self.go("/login/")
+        if not any(page.endswith(": login") for page in PAGES_CHECKED):
+            violations = self.axe("login")
+            assert violations == [], ("login", violations)
+        self.page.fill("#id_username", self.username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_url(self.base + "/")
+        return self
+
+    def shot(self, name):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{self.username}-{name}.png"), full_page=True)
+
+    def axe(self, label):
+        """Run axe-core on the page; return serious and critical violations."""
+        need_service("axe-core in .cache/axe-core (make e2e-deps)", AXE.exists())
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        serious = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        PAGES_CHECKED.append(f"{self.username}: {label}")
+        for v in result["violations"]:
+            if v["impact"] not in ("serious", "critical"):
+                MINOR_FINDINGS.append((self.username, label, v["id"], v["impact"] or "minor"))
+        return serious
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def person(browser, live_server, demo):
+    opened = []
+
+    def make(username, **kwargs):
+        p = Person(browser, live_server, username, **kwargs)
+        opened.append(p)
+        return p
+
+    yield make
+    for p in opened:
+        p.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List what axe found below "serious", so a reviewer sees it in CI's output."""
+    if not PAGES_CHECKED:
+        return
+    terminalreporter.section("axe-core findings below serious")
+    terminalreporter.write_line(
+        f"{len(PAGES_CHECKED)} pages checked; {len(set(MINOR_FINDINGS))} findings below serious"
+    )
+    for username, label, rule, impact in sorted(set(MINOR_FINDINGS)):
+        terminalreporter.write_line(f"{impact:9} {rule:32} {username}: {label}")
