@@ -117,7 +117,11 @@ def draft_save(*, draft: ConcernDraft, author, data: dict) -> ConcernDraft:
             value = str(value)[:DRAFT_TEXT_LIMIT]
         clean[key] = value
     draft.data = clean
-    draft.save(update_fields=["data", "updated_at"])
+    draft.updated_at = timezone.now()
+    # A submit of the same draft may have removed it a moment ago; then there
+    # is nothing left to keep.
+    if not ConcernDraft.objects.filter(pk=draft.pk).update(data=clean, updated_at=draft.updated_at):
+        raise ConcernDraft.DoesNotExist
     return draft
 
 

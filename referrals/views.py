@@ -127,7 +127,10 @@ def concern_write(request, token):
 def concern_autosave(request, token):
     """htmx: keep the draft while the reporter types."""
     draft = _draft_for(request, token)
-    services.draft_save(draft=draft, author=request.user, data=_draft_data(request.POST))
+    try:
+        services.draft_save(draft=draft, author=request.user, data=_draft_data(request.POST))
+    except ConcernDraft.DoesNotExist:
+        raise Http404 from None
     saved = date_format(timezone.localtime(draft.updated_at), "H:i")
     return HttpResponse(_("Draft saved %(time)s") % {"time": saved})
 

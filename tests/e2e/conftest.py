@@ -49,6 +49,32 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but answering one request at a time.
+
+    On SQLite the tests' in-memory database is one connection shared with the
+    server thread. The threaded server would run two requests from the browser
+    (an htmx autosave and the form's submit, say) on that one connection at the
+    same time, interleaving their transactions. One request at a time keeps
+    the browser journeys deterministic on both databases.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from pytest_django.live_server_helper import LiveServer
+
+    class OneAtATime(WSGIServer):
+        # The server thread itself already holds the shared connections.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+    server = LiveServer(addr or "localhost", start=False)
+    server.thread.server_class = OneAtATime
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def demo(transactional_db, settings):
     from django.core.management import call_command

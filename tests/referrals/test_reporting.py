@@ -113,6 +113,20 @@ def test_autosave_of_someone_elses_draft_is_404(world, client_for, csrf_post):
     assert draft.data == {}
 
 
+def test_autosave_that_arrives_after_the_submit_is_404_and_keeps_nothing(world):
+    """The browser's last autosave can reach the server after the submit has
+    turned the draft into a report; it must neither fail nor bring the draft back."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from referrals.services import draft_save
+
+    draft = draft_start(author=world.teacher_a, student=world.pupil_a)
+    ConcernDraft.objects.filter(pk=draft.pk).delete()  # what the submit does
+    with pytest.raises(ObjectDoesNotExist):
+        draft_save(draft=draft, author=world.teacher_a, data={"worry": "sent already"})
+    assert not ConcernDraft.objects.filter(pk=draft.pk).exists()
+
+
 def test_a_failed_submit_keeps_what_was_written(world, client_for, csrf_post):
     draft = draft_start(author=world.teacher_a, student=world.pupil_a)
     data = {**REPORT, "relation": ""}
