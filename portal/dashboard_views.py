@@ -129,7 +129,6 @@ def dashboard(request):
             "scope_label": _scope_label(user_scope, query.districts),
             "sections": sections,
             "worklist": worklist_for(user_scope),
-            "not_yet_available": dashboards.NOT_YET_AVAILABLE,
             "marks": {"small": SMALL_MARK, "hidden": HIDDEN_MARK, "na": NOT_APPLICABLE_MARK},
         },
     )

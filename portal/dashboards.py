@@ -963,12 +963,3 @@ def panel_for(scope: Scope, key: str) -> Panel | None:
 def build(panel: Panel, query: DashboardQuery) -> RenderedTable:
     """Run a panel's selector and suppress: what the page and the exports show."""
     return render(panel.selector(query), panel.title, threshold=query.threshold)
-
-
-#: Indicators the issue asks for that wait on models not built yet. The app that
-#: builds them registers the panels; until then the dashboard names them.
-NOT_YET_AVAILABLE = [
-    _("SIPs active, with follow-up overdue, escalated to BUS"),
-    _("Placements in RSU, CSU and SST by status"),
-    _("Absence investigations"),
-]

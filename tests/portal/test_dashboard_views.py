@@ -207,11 +207,6 @@ def test_the_worklist_links_to_the_inbox_only_for_those_who_may_open_it(
     assert f'href="{inbox}"' in both.content.decode()
 
 
-def test_not_yet_available_indicators_are_named(world, client_for):
-    response = client_for(world.manager_kungsholmen).get(DASHBOARD)
-    assert len(response.context["not_yet_available"]) == 3
-
-
 def test_charts_are_drawn_on_the_server_from_the_projects_own_files(world, client_for):
     body = client_for(world.manager_kungsholmen).get(DASHBOARD).content.decode()
     assert "<svg" in body

@@ -72,7 +72,7 @@ def test_seed_demo_records_a_consent_the_school_and_social_services_share(settin
 
     settings.DEBUG = True
     call_command("seed_demo")
-    consent = Consent.objects.get()
+    consent = Consent.objects.get(categories__category="school_attendance")
     teacher = User.objects.get(username="larare_a")
     worker = User.objects.get(username="socsek_kungsholmen")
     assert policy.may_see(worker, consent.student, "school_attendance")
