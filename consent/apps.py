@@ -21,6 +21,10 @@ class ConsentConfig(AppConfig):
         from consent import audit
 
         audit.register()
+        # Consent prompts for pupils in special teaching groups (issue 12).
+        from consent import prompts
+
+        prompts.register()
         register_nav(
             NavItem(
                 key="overrides",

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/document/", views.consent_document, name="consent_document"),
     path("overrides/", views.override_list, name="override_list"),
+    path("prompts/", views.consent_prompt_list, name="prompt_list"),
+    path("pupil/<int:student_pk>/prepared-form/", views.consent_prompt_form, name="prompt_form"),
 ]

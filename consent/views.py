@@ -3,18 +3,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Student
-from cases.selectors import student_get
-from consent import selectors, services
+from cases.selectors import guardianships_of, student_get
+from consent import prompts, selectors, services
 from consent.forms import ConsentForm, OverrideForm, WithdrawForm
 from consent.models import ConsentCategory, ConsentGiver, ConsentParty
 from portal import rules
 from portal.access import PUPIL_ROLES, roles_required, scope
-from portal.accesslog import EXPORT, REVIEW, audited, note
+from portal.accesslog import EXPORT, LIST, REVIEW, audited, note
 from portal.forms import add_service_errors
 from portal.models import Unit
 from portal.roles import Role
@@ -201,3 +201,44 @@ def override_list(request):
     overrides = list(selectors.overrides_for_review(request.user)[:500])
     note(students=[o.student for o in overrides], rows=len(overrides))
     return render(request, "consent/override_list.html", {"overrides": overrides})
+
+
+# --- consent prompts for pupils in special teaching groups (issue 12) ---
+
+FORM_LANGUAGES = ("sv", "en")
+
+
+@audited("consent.prompt_list", kinds=["student"], kind=LIST)
+@require_GET
+@roles_required(Role.SOCIAL_WORKER, Role.PRINCIPAL)
+def consent_prompt_list(request):
+    """The pupils in RSU, CSU and SST groups the user should ask consent for."""
+    placements = list(prompts.prompt_placements_for(request.user).order_by("student__last_name"))
+    note(students=[p.student for p in placements], rows=len(placements))
+    return render(request, "consent/prompt_list.html", {"placements": placements})
+
+
+@audited("consent.prompt_form", kinds=["student", "guardian"])
+@require_GET
+@roles_required(Role.SOCIAL_WORKER, Role.PRINCIPAL)
+def consent_prompt_form(request, student_pk: int):
+    """A prepared consent form to print and give to the guardians, in Swedish or
+    English (``?lang=en``), naming the parties and the categories to agree on."""
+    student = student_get(request.user, student_pk)
+    lang = request.GET.get("lang")
+    if lang not in FORM_LANGUAGES:
+        lang = translation.get_language() if translation.get_language() in FORM_LANGUAGES else "sv"
+    valid_from, valid_to = prompts.proposed_period(timezone.localdate())
+    context = {
+        "student": student,
+        "guardians": [g.guardian for g in guardianships_of(request.user, student)],
+        "parties": prompts.form_parties(student),
+        "categories": prompts.form_categories(),
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "form_lang": lang,
+        "languages": [(code, "Svenska" if code == "sv" else "English") for code in FORM_LANGUAGES],
+        "maturity_hint": _age(student) >= rules.CONSENT_MATURITY_HINT_AGE,
+    }
+    with translation.override(lang):
+        return render(request, "consent/prompt_form.html", context)

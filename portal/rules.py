@@ -154,6 +154,45 @@ LEGAL_GROUND_FEEDBACK = "SoL 14:1b (återkoppling till anmälaren)"
 LEGAL_GROUND_SUSPENSION_NOTICE = "Skollagen 5 kap. 14 § (underrättelse till socialnämnden)"
 LEGAL_GROUND_INFORMATION_REQUEST = "OSL 10:28 med SoL 14:1 (uppgiftsskyldighet i utredning)"
 
+# --- Begäran om uppgifter (information requests in an utredning) ------------------------
+#: The BBIC areas of the child's needs a request can concern (Socialstyrelsen, BBIC
+#: grundbok 2018: "barnets behov"). A request to a school is usually about schooling.
+BBIC_AREAS = [
+    ("education", _("Education (schooling)")),
+    ("health", _("Health")),
+    ("emotional_behaviour", _("Emotional and behavioural development")),
+    ("identity", _("Identity")),
+    ("family_relations", _("Family and social relationships")),
+    ("social_presentation", _("Social presentation")),
+    ("self_care", _("Self-care skills")),
+]
+#: Remind the receiving school this many days before the answer is wanted (local
+#: practice), and the day after the date when it is still unanswered.
+INFORMATION_REQUEST_REMINDER_DAYS_BEFORE = 2
+#: Upload limits for the attachments of an answer: the same types and size as a
+#: scanned consent, at most this many files.
+INFORMATION_ANSWER_MAX_FILES = 5
+INFORMATION_ANSWER_FILE_MAX_BYTES = 5 * 1024 * 1024
+INFORMATION_ANSWER_FILE_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+
+# --- Consent prompts for pupils in special teaching groups -------------------------------
+#: Pupils placed in these groups who have open contact with the social services get
+#: a prompt to ask the guardians for consent (skrivelse om RSU-grupper, 2024: consent
+#: to lift secrecy toward the school is often never asked for).
+CONSENT_PROMPT_GROUP_TYPES = ("rsu", "csu", "sst", "sst2")
+#: The manager's indicator counts pupils in RSU and CSU groups only.
+CONSENT_INDICATOR_GROUP_TYPES = ("rsu", "csu")
+#: A consent naming the group covers the prompt when it covers one of these, and the
+#: prepared form proposes them: what the school and the social services need to
+#: coordinate around the pupil.
+CONSENT_PROMPT_CATEGORIES = ("school_attendance", "social_assessment", "social_interventions")
+#: How long the prepared consent form proposes the consent to last (local practice).
+CONSENT_PROMPT_PROPOSED_MONTHS = 12
+
 # --- Reminders --------------------------------------------------------------------------
 #: Local practice, not law: when deadline reminders go out (Stockholm time). A
 #: skyddsbedömning still not recorded at this hour of its due day is reminded: the

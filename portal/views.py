@@ -12,7 +12,7 @@ from portal import health, notifications
 from portal.access import scope
 from portal.forms import MarkReadForm, NotificationSettingsForm
 from portal.models import Unit
-from portal.worklist import worklist_for
+from portal.worklist import todo_for, worklist_for
 
 
 @require_GET
@@ -26,7 +26,12 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"memberships": memberships, "scope": user_scope, "worklist": worklist_for(user_scope)},
+        {
+            "memberships": memberships,
+            "scope": user_scope,
+            "worklist": worklist_for(user_scope),
+            "todo": todo_for(user_scope),
+        },
     )
 
 

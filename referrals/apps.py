@@ -23,6 +23,10 @@ class ReferralsConfig(AppConfig):
         from referrals import audit
 
         audit.register()
+        # Information requests in an utredning (issue 12).
+        from referrals.information_requests import registry as information_requests
+
+        information_requests.register()
         register_nav(
             NavItem(
                 key="report",

@@ -94,6 +94,12 @@ class Concern(models.Model):
     preliminary_due_on = models.DateField(_("förhandsbedömning due"))
     #: The draft this report was submitted from; unique, so a double submit saves one.
     draft_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    #: True until the förhandsbedömning is recorded (``preliminary_decision_record``,
+    #: the one place an assessment is made, clears it in the same transaction). It
+    #: stands for "has no PreliminaryAssessment" on the row itself, so the inbox's
+    #: open reports are a small partial index, not an anti-join over every report
+    #: the district ever received.
+    awaiting_decision = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -117,6 +123,11 @@ class Concern(models.Model):
             models.Index(fields=["reporter", "-received_at"]),
             models.Index(fields=["reporting_unit", "-received_at"]),
             models.Index(fields=["student", "-received_at"]),
+            models.Index(
+                fields=["intake_unit", "preliminary_due_on"],
+                condition=Q(awaiting_decision=True),
+                name="concern_awaiting_decision",
+            ),
         ]
 
     def __str__(self):
@@ -415,3 +426,116 @@ class Suspension(models.Model):
 
     def __str__(self):
         return f"{self.student} {self.starts_on}–{self.ends_on}"
+
+
+def _answer_file_path(instance, filename):
+    # Never a guessable name: the file is served only through a permission check.
+    extension = rules.INFORMATION_ANSWER_FILE_TYPES.get(instance.content_type, ".bin")
+    return f"information_answers/{uuid.uuid4().hex}{extension}"
+
+
+class InformationRequest(models.Model):
+    """Begäran om uppgifter: in an open utredning, the social services ask the pupil's
+    school (or the special teaching group the pupil is placed in) for information.
+
+    The school answers under its duty to provide information (``legal_ground``), so
+    no consent is needed for the answer. The school sees the request and its own
+    answer, nothing else of the utredning."""
+
+    investigation = models.ForeignKey(
+        Investigation,
+        verbose_name=_("utredning"),
+        # The request is part of the social services' personakt: it goes with it.
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("sent to"),
+        on_delete=models.PROTECT,
+        related_name="information_requests_received",
+    )
+    questions = models.TextField(_("questions"))
+    bbic_area = models.CharField(
+        _("BBIC area"), max_length=30, choices=rules.BBIC_AREAS, default="education"
+    )
+    due_on = models.DateField(_("answer wanted by"))
+    legal_ground = models.CharField(_("legal ground"), max_length=200)
+    #: The social-services unit that asks (the utredning's unit), shown to the school
+    #: instead of the utredning itself.
+    requesting_unit = models.ForeignKey(
+        Unit, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        User, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), db_index=True)
+    #: A staff member of the receiving unit the principal asked to answer.
+    assigned_to = models.ForeignKey(
+        User,
+        verbose_name=_("answered by (assigned)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="information_requests_assigned",
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        constraints = [
+            models.CheckConstraint(
+                name="information_request_names_legal_ground", condition=~Q(legal_ground="")
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient_unit", "due_on"]),
+            models.Index(fields=["investigation", "sent_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.student} → {self.recipient_unit} ({self.sent_at:%Y-%m-%d})"
+
+
+class InformationAnswer(models.Model):
+    """The school's answer to an information request. Given once, never edited."""
+
+    request = models.OneToOneField(
+        InformationRequest, on_delete=models.CASCADE, related_name="answer"
+    )
+    text = models.TextField(_("answer"))
+    answered_by = models.ForeignKey(
+        User, verbose_name=_("answered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"))
+
+    class Meta:
+        verbose_name = _("answer to an information request")
+        verbose_name_plural = _("answers to information requests")
+
+    def __str__(self):
+        return f"{self.request} ✓"
+
+
+class InformationAttachment(models.Model):
+    """A document attached to an answer (PDF, JPEG or PNG), served only through a
+    permission check, never from a guessable address."""
+
+    answer = models.ForeignKey(
+        InformationAnswer, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_answer_file_path)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return f"{self.answer_id}/{self.pk}"

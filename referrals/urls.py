@@ -1,6 +1,7 @@
 from django.urls import path
 
 from referrals import views
+from referrals.information_requests import urls as information_request_urls
 
 app_name = "referrals"
 urlpatterns = [
@@ -29,3 +30,5 @@ urlpatterns = [
     path("investigation/<int:pk>/close/", views.investigation_close, name="investigation_close"),
     path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
 ]
+
+urlpatterns += information_request_urls.urlpatterns
