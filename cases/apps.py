@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Pupils and cases")
 
     def ready(self):
-        from cases import pupil_sections  # noqa: F401 - registers the sections
+        from cases import dashboards, pupil_sections  # noqa: F401 - registers
         from cases.reminders import register_kinds
         from portal.access import PUPIL_ROLES
         from portal.navigation import NavItem, register_nav
@@ -41,9 +41,34 @@ class CasesConfig(AppConfig):
             )
         )
         register_kinds()
+        from cases.insatser.demo import seed_insatser
+        from portal.demo import register_demo_step
+
+        register_demo_step(seed_insatser, order=40)
+        from cases.forum_names import pupil_names_in_district
+        from portal.forums.minutes import register_pupil_name_source
+
+        register_pupil_name_source(pupil_names_in_district)
+        from django.utils.translation import gettext_lazy
+
+        from cases.absence.situation import absence_trend
+        from portal.forums.situation import SituationPart, register_situation_part
+
+        register_situation_part(
+            SituationPart(
+                key="absence_trend",
+                title=gettext_lazy("Absence trend"),
+                order=30,
+                build=absence_trend,
+            )
+        )
         from cases.sip.registry import register as register_sip
 
         register_sip()
+        from cases.demo import seed_case_figures
+        from portal.demo import register_demo_step
+
+        register_demo_step(seed_case_figures, order=35)
         # Audit (issue 8): change history, pupil lookups and report sections.
         from cases import audit
 

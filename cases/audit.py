@@ -20,6 +20,8 @@ from cases.models import (
     AbsenceRecord,
     Guardian,
     Guardianship,
+    Insats,
+    JointAdviceNote,
     Meeting,
     MeetingParticipant,
     Placement,
@@ -72,6 +74,8 @@ def register_change_history() -> None:
     track(Placement, masked=["reason", "decision_reason", "end_reason"])
     track(AbsenceRecord)
     track(AbsenceInvestigation, masked=["findings", "outcome"])
+    track(Insats, excluded=["updated_at"])
+    track(JointAdviceNote, masked=["text"])
 
 
 # --- pupils ---------------------------------------------------------------------------------------
@@ -250,6 +254,33 @@ def _school(student_id: int, requester: str) -> ReportPart:
     return part
 
 
+def _insatser(student_id: int, requester: str) -> ReportPart:
+    """Insatser are given with the guardians' consent, and the joint notes record
+    what the guardians were told: neither is secret toward the family. Units are
+    named, not staff, as in the rest of the report."""
+    part = ReportPart()
+    for i in Insats.objects.filter(student_id=student_id).select_related("unit"):
+        part.entries.append(
+            ReportEntry(
+                heading=f"{i.get_kind_display()} {_day(i.starts_on)}",
+                fields=[
+                    (_("Unit"), i.unit.name),
+                    (_("Start"), _day(i.starts_on)),
+                    (_("End"), _day(i.ends_on)),
+                ],
+            )
+        )
+    notes = JointAdviceNote.objects.filter(student_id=student_id).select_related("author_unit")
+    for n in notes.order_by("written_on", "id"):
+        part.entries.append(
+            ReportEntry(
+                heading=f"{_('Joint advice to the guardians')} {_day(n.written_on)}",
+                fields=[(_("Unit"), n.author_unit.name), (_("Note"), n.text)],
+            )
+        )
+    return part
+
+
 def register() -> None:
     register_change_history()
     register_pupil_directory(PupilDirectory(facts=_facts, find=_find))
@@ -267,4 +298,12 @@ def register() -> None:
     )
     register_report_section(
         ReportSection(key="sip", title=_("SIP and meetings"), order=50, build=_meetings_and_sip)
+    )
+    register_report_section(
+        ReportSection(
+            key="insatser",
+            title=_("Insatser and joint advice"),
+            order=55,
+            build=_insatser,
+        )
     )

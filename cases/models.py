@@ -528,3 +528,108 @@ class AbsenceInvestigation(models.Model):
 
     def __str__(self):
         return f"{self.student} {self.opened_on}"
+
+
+class Insats(models.Model):
+    """Insats: an intervention social services give a child (kontaktperson,
+    familjebehandling, MST ...), registered by the social-services unit that
+    coordinates it.
+
+    It is social services' information (OSL 26:1). The school learns only that an
+    insats is ongoing, its kind, its start and whom to coordinate with, and only
+    while a consent covering "social_interventions" names the school
+    (``consent.policy.may_see_ongoing_interventions``): never the assessment or
+    the concern behind it, which is why nothing here points to them.
+    """
+
+    class Kind(models.TextChoices):
+        CONTACT_PERSON = "contact_person", _("Contact person (kontaktperson)")
+        CONTACT_FAMILY = "contact_family", _("Contact family (kontaktfamilj)")
+        QUALIFIED_CONTACT = (
+            "qualified_contact",
+            _("Specially qualified contact person (särskilt kvalificerad kontaktperson)"),
+        )
+        FAMILY_TREATMENT = "family_treatment", _("Family treatment (familjebehandling)")
+        SHORT_STRATEGIC = (
+            "short_strategic",
+            _("Short strategic family therapy (kort strategisk familjeterapi)"),
+        )
+        MST = "mst", _("Multisystemic therapy (MST)")
+        SUPPORT_CONTACT = (
+            "support_contact",
+            _("Support and treatment contact (stöd- och behandlingskontakt)"),
+        )
+        PARENT_SUPPORT = "parent_support", _("Parent support in a group (föräldrastöd)")
+        SUPPORT_GROUP = "support_group", _("Support group (stödgrupp)")
+        SCHOOL_STABILISING = (
+            "school_stabilising",
+            _("Support to stabilise schooling (skolstabiliserande insats)"),
+        )
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="insatser"
+    )
+    kind = models.CharField(_("kind of insats"), max_length=30, choices=Kind.choices)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    contact_person = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("contact person to coordinate with"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("registered by unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("insats")
+        verbose_name_plural = _("insatser")
+        constraints = [
+            models.CheckConstraint(
+                name="insats_ends_after_start",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "ends_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.starts_on}"
+
+    def is_ongoing(self, today) -> bool:
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class JointAdviceNote(models.Model):
+    """Gemensam rådgivning: a short note where school and social services record
+    what they have told the guardians, so the advice does not contradict.
+
+    A joint record: both sides see and write it only while a consent covering
+    "social_interventions" names them (``consent.policy.joint_advice_consent``).
+    """
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="advice_notes"
+    )
+    text = models.TextField(_("what the guardians were told"), max_length=2000)
+    author = models.ForeignKey(
+        "portal.User", verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    author_unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    written_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_on", "-id"]
+        verbose_name = _("joint advice note")
+        verbose_name_plural = _("joint advice notes")
+        indexes = [models.Index(fields=["student", "written_on"])]
+
+    def __str__(self):
+        return f"{self.student_id} {self.written_on}"

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cases.absence import sections as absence_sections
+from cases.insatser import sections as insats_sections
 from cases.placements import sections as placement_sections
 from cases.selectors import guardianships_of
 from portal.access import scope
@@ -57,5 +58,29 @@ register_section(
         order=37,
         visible=placement_sections.visible,
         context=placement_sections.context,
+    )
+)
+
+
+# Insatser and the joint advice note: social services' own; the school sees the
+# ongoing insatser and shares the note only under consent (consent.policy).
+register_section(
+    PupilSection(
+        key="insatser",
+        title=_("Social services' insatser"),
+        template="cases/insatser/section.html",
+        order=38,
+        visible=insats_sections.insatser_visible,
+        context=insats_sections.insatser_context,
+    )
+)
+register_section(
+    PupilSection(
+        key="joint_advice",
+        title=_("Joint advice to the guardians"),
+        template="cases/insatser/advice_section.html",
+        order=39,
+        visible=insats_sections.advice_visible,
+        context=insats_sections.advice_context,
     )
 )

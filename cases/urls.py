@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases import views
 from cases.absence import urls as absence_urls
+from cases.insatser import urls as insats_urls
 from cases.placements import urls as placement_urls
 from cases.sip import urls as sip_urls
 
@@ -14,3 +15,4 @@ urlpatterns = [
 
 urlpatterns += sip_urls.urlpatterns
 urlpatterns += placement_urls.urlpatterns + absence_urls.urlpatterns
+urlpatterns += insats_urls.urlpatterns

@@ -135,9 +135,12 @@ def students_shared_with(user, category: str, at: datetime.datetime | None = Non
     user_scope = scope(user)
     if not user_scope.may_see_cases:
         return None
-    return Q(id__in=consents_covering(user, category, at).values("student_id")) | Q(
-        id__in=active_overrides(user, at).values("student_id")
-    )
+    # Correlated to the pupil (EXISTS, not IN): asked about one pupil, as the pupil
+    # page's sections do, each is an index probe on that pupil's consents instead of
+    # every consent that names the user's unit.
+    consent = consents_covering(user, category, at).filter(student_id=OuterRef("pk"))
+    override = active_overrides(user, at).filter(student_id=OuterRef("pk"))
+    return Q(Exists(consent)) | Q(Exists(override))
 
 
 def students_named_in_consents(user_scope: Scope) -> Q | None:
@@ -184,3 +187,32 @@ def consent_covering_parties(student, category: str, unit_ids, at: datetime.date
         if wanted <= named:
             return consent
     return None
+
+
+#: The consent category that opens social services' insatser to the school side.
+INTERVENTIONS = "social_interventions"
+
+
+def may_see_ongoing_interventions(user, student, at: datetime.datetime | None = None) -> bool:
+    """May ``user`` see which insatser are ongoing for ``student``? Social services'
+    own information for the child's district; for anyone else only while a consent
+    covering "social_interventions" names them (or a break-glass override is open).
+    What crosses is the fact, the kind, the start and the contact person: the
+    selector in cases.insatser decides the fields, this decides whether at all."""
+    return may_see(user, student, INTERVENTIONS, at)
+
+
+def joint_advice_consent(user, student, at: datetime.datetime | None = None):
+    """The active consent under which ``user`` shares the joint advice note about
+    ``student``, or None. The note is a joint record of both sides, so neither
+    side's own information opens it, nor does a break-glass override (which opens
+    reading, not a shared record): only a consent covering "social_interventions"
+    that names the user's unit or the user."""
+    if not scope(user).may_see_cases:
+        return None
+    return (
+        consents_covering(user, INTERVENTIONS, at)
+        .filter(student_id=student.pk)
+        .order_by("-valid_to", "-id")
+        .first()
+    )

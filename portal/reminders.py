@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL)
 OPEN_STATUSES = (Reminder.Status.PENDING, Reminder.Status.SENDING)
+#: A row released from its claim: the claim token is a UUID, not a secret.
+_UNCLAIMED = {"claim_token": None, "claimed_at": None}  # nosec B105 # not a password
 
 
 # --- the registry ------------------------------------------------------------------
@@ -197,8 +199,7 @@ def _arm(row: Reminder, due_at: datetime.datetime) -> Reminder:
                 "due_at": due_at,
                 "next_attempt_at": due_at,
                 "status": Reminder.Status.PENDING,
-                "claim_token": None,
-                "claimed_at": None,
+                **_UNCLAIMED,
             }
     elif status == Reminder.Status.CANCELLED or row.due_at != due_at:
         changes = {
@@ -207,8 +208,7 @@ def _arm(row: Reminder, due_at: datetime.datetime) -> Reminder:
             "status": Reminder.Status.PENDING,
             "revision": row.revision + 1,
             "attempts": 0,
-            "claim_token": None,
-            "claimed_at": None,
+            **_UNCLAIMED,
             "sent_at": None,
             "last_error": "",
         }
@@ -468,7 +468,7 @@ def _flip(reminder_id: int, claim_token: str, now: datetime.datetime) -> Reminde
         return Reminder.objects.get(pk=reminder_id) if flipped else None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {meta.db_table} SET status = %s, sent_at = %s, updated_at = %s, "  # noqa: S608 - names from the model, values are parameters
+            f"UPDATE {meta.db_table} SET status = %s, sent_at = %s, updated_at = %s, "  # noqa: S608 # nosec B608 # names from the model, values are parameters
             f"last_error = '' WHERE id = %s AND status = %s AND claim_token = %s "
             f"RETURNING {', '.join(_FLIP_FIELDS)}",
             [Reminder.Status.SENT, stamp, stamp, reminder_id, Reminder.Status.SENDING, token],
