@@ -293,9 +293,17 @@ def _bases(user, user_scope, students: dict[int, object | None]) -> dict[int, st
     return result
 
 
-def write(*, user, record: AccessRecord, request=None, status: int | None = None):
+def write(
+    *,
+    user,
+    record: AccessRecord,
+    request=None,
+    status: int | None = None,
+    username: str | None = None,
+):
     """Write one access-log row and its pupils. Raises if it cannot: a read that
-    cannot be logged must not be served."""
+    cannot be logged must not be served. ``username`` names someone who is not a user
+    of the request (the name typed at a failed login)."""
     from portal.access import scope
     from portal.audit_models import AccessLog, AccessLogSubject
 
@@ -306,7 +314,7 @@ def write(*, user, record: AccessRecord, request=None, status: int | None = None
     row = AccessLog.objects.create(
         at=at,
         user=user,
-        username=user.get_username() if user is not None else "",
+        username=user.get_username() if user is not None else (username or "")[:150],
         action=record.action[:60],
         kind=record.kind,
         record_kinds=frame_kinds(record.record_kinds),

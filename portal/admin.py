@@ -2,14 +2,23 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import reminders
+from portal import reminders, two_factor
 from portal.access import scope
 from portal.models import Delivery, District, Membership, Reminder, Unit, User
 
 # The change log holds case contents: it is the log reviewer's, at /audit/.
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
+
+# Authenticator keys and recovery codes are secrets: the admin never shows them. A
+# person who lost their phone gets their second factor removed by the action below.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +37,22 @@ class UserAdmin(BaseUserAdmin):
         (_("Status"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["remove_two_factor"]
+
+    @admin.action(description=_("Remove two-factor login (lost phone)"), permissions=["change"])
+    def remove_two_factor(self, request, queryset):
+        """The person sets up a new app at their next login (if their role requires
+        one). Logged in the access log with the administrator as the actor."""
+        count = two_factor.remove_for_users(request, users=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor login removed for %(count)d person.",
+                "Two-factor login removed for %(count)d people.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(District)

@@ -11,10 +11,18 @@ class PortalConfig(AppConfig):
         from portal.reminders import register_builtin_kinds
 
         register_builtin_kinds()
+        # Signal receivers: the login time of a session, failed logins to the access log.
+        import portal.sessions  # noqa: F401
+        import portal.two_factor  # noqa: F401
+
         # Audit (issue 8): change history, access-log retention, the reviewer's menu.
         from portal.audit import setup as audit_setup
 
         audit_setup.register()
+        # Local collaboration forums: menu, review reminders, demo data, change history.
+        from portal.forums.setup import register as register_forums
+
+        register_forums()
 
         register_nav(
             NavItem(key="home", label=_("Home"), url_name="home", order=0, visible=lambda s: True)

@@ -34,6 +34,8 @@ class AccessLog(models.Model):
         OVERRIDE = "override", _("Access without consent")
         REVIEW = "review", _("Log review")
         RETENTION = "retention", _("Retention (gallring)")
+        #: A failed login or second-factor code, or a change of the second factor.
+        LOGIN = "login", _("Login security")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

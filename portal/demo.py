@@ -139,7 +139,7 @@ def seed_demo(*, today: datetime.date | None = None, stdout=None) -> dict:
     from portal.models import District, Membership, Unit, User
 
     today = today or datetime.date(2026, 8, 20)
-    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    rng = random.Random(2026)  # noqa: S311 # nosec B311 # demo data, not security
     districts = ensure_organisation()
     units = {}
     for code, name, district, kind, form, operator, group in SCHOOLS:
@@ -165,11 +165,16 @@ def seed_demo(*, today: datetime.date | None = None, stdout=None) -> dict:
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@samverkan.invalid",
+                # Skips two-factor login while DEBUG is on, never otherwise.
+                "is_demo": True,
             },
         )
         if created:
             user.set_password(settings.SAMVERKAN_DEMO_PASSWORD)
             user.save()
+        elif not user.is_demo:
+            user.is_demo = True
+            user.save(update_fields=["is_demo"])
         Membership.objects.get_or_create(
             user=user, unit=Unit.objects.get(code=unit_code), role=role
         )

@@ -11,6 +11,14 @@ from portal.roles import SCHOOL_ROLES, SOCIAL_ROLES, Role
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their memberships."""
 
+    #: Set by ``seed_demo`` only. Lets the user skip two-factor login while DEBUG is on
+    #: (portal.two_factor.demo_exempt); with DEBUG off it changes nothing.
+    is_demo = models.BooleanField(
+        _("demo user"),
+        default=False,
+        help_text=_("Created by seed_demo. Skips two-factor login only in development."),
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -338,3 +346,11 @@ class NotificationPreference(models.Model):
 
 # The access log lives in its own module (portal/audit_models.py).
 from portal.audit_models import AccessLog, AccessLogSubject  # noqa: E402, F401
+
+# Lokala operativa samverkansforum live in their own package (portal/forums/).
+from portal.forums.models import (  # noqa: E402, F401
+    CollaborationAgreement,
+    Forum,
+    ForumMeeting,
+    ForumMember,
+)

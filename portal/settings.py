@@ -20,7 +20,7 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 
 # A key that only development and tests may use. Production refuses it.
-_DEV_SECRET_KEY = "samverkan-development-key-not-for-production-use-0123456789"  # noqa: S105
+_DEV_SECRET_KEY = "samverkan-development-key-not-for-production-use-0123456789"  # noqa: S105 # nosec B105 # refused in production
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "csp",
     "portal",
@@ -72,6 +75,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A login lasts SESSION_ABSOLUTE_SECONDS at most, however busy (portal/sessions.py).
+    "portal.sessions.AbsoluteSessionLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Deny by default until the second factor is passed (portal/two_factor.py).
+    "portal.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,6 +167,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# ...and 10 hours after login, however busy (portal.sessions.AbsoluteSessionLimitMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+
+# Two-factor login (portal/two_factor.py): the name authenticator apps show, and the
+# throttle on wrong codes (1, 2, 4, 8… seconds after successive failures).
+OTP_TOTP_ISSUER = "Samverkan"
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_THROTTLE_FACTOR", default=1)
 
 # --- Security headers in production --------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -303,7 +319,7 @@ PROTECTION_ASSESSMENT_CUTOFF_HOUR = env.int("PROTECTION_ASSESSMENT_CUTOFF_HOUR",
 OVERRIDE_HOURS = env.int("OVERRIDE_HOURS", default=24)
 
 # The password every demo user gets from `manage.py seed_demo`.
-SAMVERKAN_DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 - demo only, seed_demo refuses production
+SAMVERKAN_DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 # nosec B105 # demo only, seed_demo refuses production
 
 FORM_RENDERER = "portal.forms.PortalFormRenderer"
 

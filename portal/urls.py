@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from portal import dashboard_views, views
+from portal import dashboard_views, two_factor_views, views
 
 register_converter(dashboard_views.ExportFormatConverter, "exportformat")
 
@@ -27,6 +27,15 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("security/", two_factor_views.security, name="security"),
+    path("security/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("security/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path(
+        "security/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("security/remove/", two_factor_views.remove, name="two_factor_remove"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
@@ -41,6 +50,7 @@ urlpatterns = [
     path("pupils/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("consent/", include("consent.urls")),
+    path("forums/", include("portal.forums.urls")),
     path("audit/", include("portal.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -193,22 +193,53 @@ def world(db) -> World:
         admin=admin,
         log_reviewer=_person("loggranskare", Role.LOG_REVIEWER, city),
         nobody=UserFactory(username="utan_roll"),
+        # The pupils' names are ones no generated staff name can take, so a
+        # test that a page does not name a pupil cannot pass or fail by chance.
         pupil_a=GuardianshipFactory(
-            student=StudentFactory(school_unit=school_a, home_district=kungsholmen)
+            student=StudentFactory(
+                school_unit=school_a,
+                home_district=kungsholmen,
+                first_name="Idunn",
+                last_name="Ekebergsdal",
+            )
         ).student,
-        pupil_a_lives_sodermalm=StudentFactory(school_unit=school_a, home_district=sodermalm),
-        pupil_b=StudentFactory(school_unit=school_b, home_district=sodermalm),
+        pupil_a_lives_sodermalm=StudentFactory(
+            school_unit=school_a, home_district=sodermalm, last_name="Hornsbergsman"
+        ),
+        pupil_b=StudentFactory(
+            school_unit=school_b, home_district=sodermalm, last_name="Ringvidsén"
+        ),
     )
+
+
+def verify_two_factor(client: Client, user) -> None:
+    """Give ``user`` a confirmed authenticator app and mark the client's session as
+    having passed it, the way ``django_otp.login`` does after a right code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture
 def client_for():
-    """A CSRF-enforcing client logged in as the given user (None: anonymous)."""
+    """A CSRF-enforcing client logged in as the given user (None: anonymous). A user
+    whose role requires two-factor login gets a session that has passed it."""
+    from portal.access import forget_scope
+    from portal.two_factor import requires_two_factor
 
     def make(user=None) -> Client:
         client = Client(enforce_csrf_checks=True)
         if user is not None:
             client.force_login(user)
+            if requires_two_factor(user):
+                verify_two_factor(client, user)
+            forget_scope(user)
         return client
 
     return make
