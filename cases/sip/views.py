@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,14 +25,15 @@ SIP_STARTERS = (Role.SIP_COORDINATOR, Role.SOCIAL_WORKER)
 @require_GET
 @roles_required(*PUPIL_ROLES)
 def sip_list(request):
-    plans = (
+    plans = list(
         selectors.sips_visible_to(request.user)
         .select_related("student", "convenor_unit")
         .order_by("status", "-created_at")[:200]
     )
+    versions = selectors.current_versions(plans)
     rows = []
     for plan in plans:
-        version = selectors.current_version(plan)
+        version = versions.get(plan.pk)
         rows.append(
             {"plan": plan, "version": version, "status": selectors.display_status(plan, version)}
         )
@@ -294,6 +295,9 @@ def meeting_respond(request, pk: int):
 @roles_required(*PUPIL_ROLES)
 def meeting_minutes(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
+    # Before the form: a refused form renders the minutes, which only the organiser reads.
+    if meeting.organiser_unit_id not in _unit_ids(request.user):
+        raise PermissionDenied
     form = forms.MinutesForm(request.POST)
     if form.is_valid():
         services.meeting_minutes_save(
