@@ -11,13 +11,15 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: help install run test lint format migrate demo messages check-messages ci clean e2e-deps
+.PHONY: help install run test lint format audit bench migrate demo messages check-messages ci clean e2e-deps
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker on 127.0.0.1:$(PORT)"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff"
+	@echo "make audit  - bandit, then pip-audit on the locked requirements"
 	@echo "make ci     - what CI runs (needs PostgreSQL and Redis)"
+	@echo "make bench  - city-scale benchmark on DATABASE_URL (see bench/README.md)"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -57,6 +59,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Static security checks: bandit on the code (config in pyproject.toml), then
+# pip-audit on uv.lock. bin/audit-dependencies exits 0 with a loud notice when the
+# vulnerability service cannot be used from this machine, non-zero on a finding.
+audit: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r portal cases referrals consent
+	$(UV) export --frozen --no-emit-project --quiet | $(VENV)/bin/python bin/audit-dependencies
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -66,6 +75,13 @@ messages: install
 	DEBUG=1 $(VENV)/bin/python manage.py makemessages -l sv -l en --no-location --no-obsolete \
 		--ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
 	DEBUG=1 $(VENV)/bin/python manage.py compilemessages --ignore=.venv --ignore=.tools
+
+# City-scale benchmark: pages and guardian comparison, then throughput under gunicorn.
+# Needs a database filled by `manage.py seed_scale` (bench/README.md).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samverkan_scale
+bench: install
+	-DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(VENV)/bin/python bench/pages.py
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(VENV)/bin/python bench/load.py
 
 ci:
 	bash .ci/run

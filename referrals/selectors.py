@@ -21,6 +21,7 @@ from consent.policy import legal_path, may_see, students_shared_with
 from portal import rules
 from portal.access import scope
 from portal.accesslog import note
+from portal.models import Unit
 from referrals.models import Concern, Investigation, PreliminaryAssessment, Suspension
 
 # --- the school side ---
@@ -112,7 +113,14 @@ def concerns_for_social(user) -> QuerySet[Concern]:
     s = scope(user)
     if not s.social_worker_district_ids:
         return Concern.objects.none()
-    return Concern.objects.filter(intake_unit__district_id__in=s.social_worker_district_ids)
+    # The district's units as a list, so the inbox's partial index on the intake
+    # unit is searched for them, not read whole and joined.
+    units = list(
+        Unit.objects.filter(district_id__in=s.social_worker_district_ids).values_list(
+            "id", flat=True
+        )
+    )
+    return Concern.objects.filter(intake_unit_id__in=units)
 
 
 def concern_get_for_social(user, pk: int) -> Concern:
@@ -164,7 +172,7 @@ def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
             "-preliminary_assessment__decided_at", "-id"
         )
     return (
-        qs.filter(preliminary_assessment__isnull=True)
+        qs.filter(awaiting_decision=True)
         .annotate(
             next_due=Case(
                 When(protection_assessment__isnull=True, then=F("protection_due_on")),

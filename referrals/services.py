@@ -470,6 +470,8 @@ def preliminary_decision_record(
         decided_by=by,
         decided_at=now,
     )
+    concern.awaiting_decision = False
+    concern.save(update_fields=["awaiting_decision"])
     concern_reminders_sync(concern)  # decided: nothing left to remind of
     if decision == PreliminaryAssessment.Decision.OPEN:
         started = calendar.local_date(now)

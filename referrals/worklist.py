@@ -51,6 +51,7 @@ def _preliminary_overdue(scope):
         Concern,
         "intake_unit",
         scope,
+        awaiting_decision=True,
         preliminary_assessment__isnull=True,
         preliminary_due_on__lt=timezone.localdate(),
     )

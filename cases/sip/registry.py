@@ -27,10 +27,11 @@ def pupils_in_sip_work(user_scope: Scope) -> Q | None:
 def _sip_section(user, student):
     from cases.sip import selectors
 
-    plans = selectors.sips_visible_to(user).filter(student=student).order_by("-created_at")
+    plans = list(selectors.sips_visible_to(user).filter(student=student).order_by("-created_at"))
+    versions = selectors.current_versions(plans)
     rows = []
     for plan in plans:
-        version = selectors.current_version(plan)
+        version = versions.get(plan.pk)
         rows.append(
             {"plan": plan, "status": selectors.display_status(plan, version), "version": version}
         )

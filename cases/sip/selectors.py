@@ -7,7 +7,7 @@ plan" for them, decided by consent.policy at query time.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -69,6 +69,15 @@ def current_version(plan: SipPlan) -> SipVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+def current_versions(plans) -> dict[int, SipVersion]:
+    """The current version of each plan, by plan id, in one query (for lists)."""
+    latest = SipVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("number")
+    versions = SipVersion.objects.filter(
+        plan_id__in=[plan.pk for plan in plans], number=Subquery(latest[:1])
+    ).select_related("lead_unit", "created_by")
+    return {version.plan_id: version for version in versions}
 
 
 def versions_of(plan: SipPlan) -> QuerySet[SipVersion]:
