@@ -118,6 +118,7 @@ def test_keyboard_only_concern_form(person):
 
 def test_consent_sip_and_withdrawal(person):
     from cases.models import SipPlan
+    from consent.models import Consent
 
     coordinator = person("sip_kungsholmen").login()
     page = coordinator.page
@@ -127,7 +128,7 @@ def test_consent_sip_and_withdrawal(person):
     assert "Aktiv" in page.content()
     assert_accessible(coordinator, "sip")
     coordinator.shot("sip")
-    plan = SipPlan.objects.get()
+    plan = SipPlan.objects.get(participants__user__username="kurator_a")
     # The school's student health takes part and sees the plan under the consent.
     kurator = person("kurator_a").login()
     response = kurator.go(f"/pupils/sip/{plan.pk}/")
@@ -135,7 +136,10 @@ def test_consent_sip_and_withdrawal(person):
     # The principal withdraws the consent; the kurator loses the plan at once.
     principal = person("rektor_a").login()
     principal.go(f"/pupils/{plan.student_id}/")
-    principal.page.get_by_role("link", name="Återkalla").first.click()
+    sip_consent = Consent.objects.get(
+        student_id=plan.student_id, categories__category="sip_plan", withdrawn_at=None
+    )
+    principal.page.locator(f'a[href="/consent/{sip_consent.pk}/withdraw/"]').click()
     assert_accessible(principal, "withdraw")
     principal.page.get_by_label("Hela samtycket", exact=True).check()
     principal.page.get_by_label(re.compile("Jag förstår att återkallelsen")).check()

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.absence import services as absence_services
+from cases.insatser import services as insats_services
 from cases.sip import services as sip_services
 from portal import accesslog
 from portal.audit_models import AccessLog, AccessLogSubject
@@ -38,7 +39,21 @@ NOT_SENSITIVE = {
     "notification_read": "the person's own notifications",
     "notification_open": "follows a notification's link; the page it opens is logged",
     "notification_settings": "the person's own choice of channels",
+    "security": "the person's own login security",
+    "two_factor_verify": "the person's own second factor; wrong codes are logged",
+    "two_factor_setup": "the person's own second factor; enrolment is logged",
+    "two_factor_recovery_codes": "the person's own recovery codes; new codes are logged",
+    "two_factor_remove": "the person's own second factor; removal is logged",
     "dashboard": "aggregates only, small cells suppressed; its exports are logged",
+    "forums:list": "the district's forums: organisations, no pupil",
+    "forums:new": "a forum of organisations, no pupil",
+    "forums:detail": "organisations, meetings and agreements, no pupil",
+    "forums:member_add": "an organisation or a contact person, no pupil",
+    "forums:meeting_new": "agenda and minutes, which refuse personal data (refusals are logged)",
+    "forums:meeting_detail": "the minutes and a lägesbild of suppressed aggregates, no pupil",
+    "forums:meeting_edit": "agenda and minutes, which refuse personal data (refusals are logged)",
+    "forums:agreement_new": "an agreement between organisations, no pupil",
+    "forums:agreement_edit": "an agreement between organisations, no pupil",
     "referrals:concern_autosave": (
         "the reporter's own unsent draft, saved every few seconds; opening the draft and "
         "sending the report are logged"
@@ -163,6 +178,32 @@ WALK: dict[str, Call] = {
     "consent:consent_withdraw": Call("principal_a", lambda s: {"pk": s.consent.pk}, pupil=_pupil_a),
     "consent:consent_document": Call("principal_a", lambda s: {"pk": s.consent.pk}, pupil=_pupil_a),
     "consent:override_list": Call("log_reviewer", pupil=_pupil_a),
+    "consent:prompt_list": Call("principal_a"),
+    "consent:prompt_form": Call(
+        "principal_a", lambda s: {"student_pk": s.world.pupil_a.pk}, pupil=_pupil_a
+    ),
+    # information requests (begäran om uppgifter)
+    "referrals:information_request_new": Call(
+        "social_kungsholmen", lambda s: {"pk": s.investigation.pk}, pupil=_pupil_a
+    ),
+    "referrals:information_request_list": Call("principal_a", pupil=_pupil_a),
+    **{
+        f"referrals:information_request_{step}": Call(
+            "principal_a", lambda s: {"pk": s.information_request.pk}, method, _pupil_a
+        )
+        for step, method in (("detail", "get"), ("answer", "post"), ("assign", "post"))
+    },
+    "referrals:information_attachment": Call(
+        "social_kungsholmen", lambda s: {"pk": s.information_attachment.pk}, pupil=_pupil_a
+    ),
+    # ongoing insatser and the joint advice note
+    "cases:insats_new": Call(
+        "social_kungsholmen", lambda s: {"pk": s.world.pupil_a.pk}, pupil=_pupil_a
+    ),
+    "cases:insats_edit": Call("social_kungsholmen", lambda s: {"pk": s.insats.pk}, pupil=_pupil_a),
+    "cases:joint_advice_add": Call(
+        "principal_a", lambda s: {"pk": s.world.pupil_a.pk}, "post", _pupil_a
+    ),
     # the manager's exports
     "dashboard_export": Call("manager_kungsholmen", lambda s: {"panel": s.panel, "fmt": "csv"}),
     # the log review
@@ -242,7 +283,20 @@ def story(world, file_concern, tmp_path, settings):
     absence_investigation = absence_services.absence_investigation_open(
         by=world.principal_a, student=world.pupil_a, opened_on=timezone.localdate()
     )
-    consent = share(world, world.pupil_a, [world.school_a, world.intake_kungsholmen])
+    consent = share(
+        world,
+        world.pupil_a,
+        [world.school_a, world.intake_kungsholmen],
+        categories=("school_attendance", "social_interventions"),
+    )
+    insats = insats_services.insats_register(
+        by=world.social_kungsholmen,
+        student=world.pupil_a,
+        kind="family_treatment",
+        starts_on=timezone.localdate(),
+        ends_on=None,
+        contact_person=world.social_kungsholmen,
+    )
     from consent import services as consent_services
 
     consent_services.override_open(
@@ -251,6 +305,7 @@ def story(world, file_concern, tmp_path, settings):
         legal_ground="danger_to_life",
         reason="Akut fara för barnets hälsa.",
     )
+    information_request = _answered_information_request(world, investigation)
     panel = dashboards.panels_for(compute_scope(world.manager_kungsholmen))[0].key
     return SimpleNamespace(
         world=world,
@@ -265,8 +320,33 @@ def story(world, file_concern, tmp_path, settings):
         placement=placement(world.pupil_a, groups.rsu, world.principal_a),
         consent=consent,
         panel=panel,
+        information_request=information_request,
+        insats=insats,
+        information_attachment=information_request.answer.attachments.get(),
         cid=None,
     )
+
+
+def _answered_information_request(world, investigation):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from referrals.information_requests import services as request_services
+
+    item = request_services.information_request_send(
+        by=world.social_kungsholmen,
+        investigation=investigation,
+        recipient_unit=world.school_a,
+        questions="Hur är närvaron?",
+        bbic_area="education",
+        due_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    request_services.information_request_answer(
+        by=world.principal_a,
+        request=item,
+        text="Närvaron är god.",
+        attachments=[SimpleUploadedFile("svar.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")],
+    )
+    return type(item).objects.select_related("answer").get(pk=item.pk)
 
 
 @pytest.mark.parametrize("name", sorted(WALK))
