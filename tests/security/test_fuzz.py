@@ -174,6 +174,15 @@ def _pages(world, a):
         world.social_kungsholmen: [
             reverse("referrals:case", args=[a.concern.pk]),
             reverse("referrals:concern_register"),
+            reverse("referrals:information_request_new", args=[a.investigation.pk]),
+            reverse("cases:insats_new", args=[pupil]),
+            reverse("cases:insats_edit", args=[a.insats.pk]),
+        ],
+        world.manager_kungsholmen: [
+            reverse("forums:detail", args=[a.forum.pk]),
+            reverse("forums:meeting_new", args=[a.forum.pk]),
+            reverse("forums:meeting_edit", args=[a.forum_meeting.pk]),
+            reverse("forums:agreement_new", args=[a.forum.pk]),
         ],
         world.sip_kungsholmen: [
             reverse("cases:sip_detail", args=[a.sip.pk]),
@@ -229,6 +238,38 @@ def test_hostile_values_in_every_form(fuzz_world):
                     _fuzz_form(client, form)
                     posted += 1
     assert posted >= 20
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", '{"worry": "<script>alert(1)</script>", "categories": ["x"]}'),
+        ("text/plain", "worry=x&categories=behaviour"),
+        ("application/xml", "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e 'e'>]><x>&e;</x>"),
+        ("multipart/form-data; boundary=broken", "--nope\r\n\r\n"),
+    ],
+)
+def test_a_body_of_the_wrong_content_type_is_refused_without_saving(fuzz_world, content_type, body):
+    """A form view reads only form-encoded bodies: anything else is an empty form,
+    refused with a 4xx (or, for the CSRF check, 403), never a 5xx, never a save."""
+    world, a, make_client = fuzz_world
+    for persona, pages in _pages(world, a).items():
+        client = make_client(persona)
+        client.get("/")
+        token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+        for page in pages:
+            with transaction.atomic():
+                before = row_counts()
+                response = client.generic(
+                    "POST", page, body, content_type=content_type, HTTP_X_CSRFTOKEN=token
+                )
+                changed = row_counts() != before
+                transaction.set_rollback(True)
+            assert response.status_code < 500, (page, content_type)
+            if response.status_code >= 400:
+                assert not changed, (page, content_type)
+            assert SCRIPT not in response.content.decode(errors="replace"), page
 
 
 QUERY_PAGES = {
