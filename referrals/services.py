@@ -97,6 +97,9 @@ DRAFT_FIELDS = (
     "immediate_danger",
 )
 DRAFT_TEXT_LIMIT = 20_000
+#: Control characters other than tab and line breaks: no keyboard types them and
+#: PostgreSQL cannot keep NUL in text or JSON, so a draft drops them.
+_CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
 
 
 @transaction.atomic
@@ -114,7 +117,7 @@ def draft_save(*, draft: ConcernDraft, author, data: dict) -> ConcernDraft:
         elif key in ("guardians_informed", "immediate_danger"):
             value = bool(value)
         else:
-            value = str(value)[:DRAFT_TEXT_LIMIT]
+            value = str(value).translate(_CONTROL_CHARACTERS)[:DRAFT_TEXT_LIMIT]
         clean[key] = value
     draft.data = clean
     draft.updated_at = timezone.now()

@@ -105,6 +105,17 @@ def test_autosave_keeps_the_text(world, client_for, csrf_post):
     assert draft.data["categories"] == ["behaviour"]
 
 
+def test_autosave_drops_control_characters_that_no_database_keeps(world, client_for, csrf_post):
+    """NUL cannot be stored in PostgreSQL's text or JSON; a draft keeps the rest."""
+    draft = draft_start(author=world.teacher_a, student=world.pupil_a)
+    url = reverse("referrals:concern_autosave", args=[draft.token])
+    text = "Rad ett\x00\x07\nRad två\tslut"
+    response = csrf_post(client_for(world.teacher_a), url, {"worry": text})
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.data["worry"] == "Rad ett\nRad två\tslut"
+
+
 def test_autosave_of_someone_elses_draft_is_404(world, client_for, csrf_post):
     draft = draft_start(author=world.teacher_a, student=world.pupil_a)
     url = reverse("referrals:concern_autosave", args=[draft.token])
