@@ -28,10 +28,10 @@ from portal.dashboards import (
 SECTION = _("Consents and access without consent")
 
 CONSENT_SCOPE = ScopeRule(
-    districts=("recorded_by_unit__district_id",), units=("recorded_by_unit_id",)
+    districts=(), units=("recorded_by_unit_id",), district_units=("recorded_by_unit_id",)
 )
 CONSENT_FILTERS = {"district": "recorded_by_unit__district_id", "school": "student__school_unit_id"}
-OVERRIDE_SCOPE = ScopeRule(districts=("unit__district_id",), units=("unit_id",))
+OVERRIDE_SCOPE = ScopeRule(districts=(), units=("unit_id",), district_units=("unit_id",))
 OVERRIDE_FILTERS = {"district": "unit__district_id", "school": "student__school_unit_id"}
 FILTERS = frozenset({"district", "school"})
 

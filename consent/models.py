@@ -94,7 +94,13 @@ class Consent(models.Model):
         ]
         indexes = [
             models.Index(fields=["student", "valid_to"]),
-            models.Index(fields=["recorded_by_unit", "recorded_at"]),
+            # Covers the dashboard's counts of a district's consents (recorded,
+            # withdrawn, active today): read from the index alone.
+            models.Index(
+                fields=["recorded_by_unit", "recorded_at"],
+                include=["id", "student", "withdrawn_at", "valid_from", "valid_to"],
+                name="consent_unit_recorded_cover",
+            ),
         ]
 
     def __str__(self):

@@ -817,7 +817,8 @@ class ScaleSeeder:
                         prot_due,
                         prel_due,
                         None,
-                        True,
+                        True,  # awaiting a skyddsbedömning
+                        True,  # awaiting a decision
                     )
                 )
                 for code in codes:
@@ -844,6 +845,8 @@ class ScaleSeeder:
                             )
                         )
                         ids[ProtectionAssessment] += 1
+                        # Assessed: no longer awaiting one (the decision flag stays last).
+                        concerns[-1] = (*concerns[-1][:-2], False, concerns[-1][-1])
                 # Förhandsbedömning: 14 days; some extended, some late, a few overdue.
                 due = prel_due
                 if rng.random() < 0.02:
@@ -946,6 +949,7 @@ class ScaleSeeder:
                     "protection_due_on",
                     "preliminary_due_on",
                     "draft_token",
+                    "awaiting_protection",
                     "awaiting_decision",
                 ],
                 concerns,

@@ -62,7 +62,7 @@ INVESTIGATIONS = _("Utredningar")
 SCHOOL = _("Suspensions")
 
 CONCERNS = ScopeRule(
-    districts=("intake_unit__district_id",), units=("intake_unit_id", "reporting_unit_id")
+    districts=(), units=("intake_unit_id", "reporting_unit_id"), district_units=("intake_unit_id",)
 )
 CONCERN_FILTERS = {
     "district": "intake_unit__district_id",
@@ -70,7 +70,7 @@ CONCERN_FILTERS = {
     "category": "categories__category",
 }
 INVESTIGATION_SCOPE = ScopeRule(
-    districts=("unit__district_id",), units=("unit_id", "concern__intake_unit_id")
+    districts=(), units=("unit_id", "concern__intake_unit_id"), district_units=("unit_id",)
 )
 INVESTIGATION_FILTERS = {
     "district": "unit__district_id",
@@ -384,8 +384,11 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
         )
 
     periods = _periods(query, due)
+    # Both windows lie within the span's: one range the receipt index can use.
     qs = query.restrict(
-        Concern.objects.filter(periods["cur"] | periods["prev"]), CONCERNS, **CONCERN_FILTERS
+        Concern.objects.filter(due(query.span)).filter(periods["cur"] | periods["prev"]),
+        CONCERNS,
+        **CONCERN_FILTERS,
     ).annotate(
         days_taken=DaysBetween(
             TruncDate("preliminary_assessment__decided_at"), TruncDate("received_at")
@@ -407,7 +410,9 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
     # Extensions are rare: counted on their own rows, not checked on every report.
     extension_periods = _periods(query, lambda p: due(p, "concern__received_at"))
     extensions = query.restrict(
-        PreliminaryExtension.objects.filter(extension_periods["cur"] | extension_periods["prev"]),
+        PreliminaryExtension.objects.filter(due(query.span, "concern__received_at")).filter(
+            extension_periods["cur"] | extension_periods["prev"]
+        ),
         CONCERNS.via("concern__"),
         **{k: "concern__" + v for k, v in CONCERN_FILTERS.items()},
     )

@@ -100,6 +100,11 @@ class Concern(models.Model):
     #: open reports are a small partial index, not an anti-join over every report
     #: the district ever received.
     awaiting_decision = models.BooleanField(default=True, editable=False)
+    #: True until the skyddsbedömning is recorded (``protection_assessment_record``
+    #: clears it in the same transaction): the overdue skyddsbedömningar on the
+    #: managers' worklist are a small partial index, not an anti-join over every
+    #: report the district ever received.
+    awaiting_protection = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -118,7 +123,13 @@ class Concern(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["intake_unit", "received_at"]),
+            # Covers the dashboard's counts of a district's reports by receipt: read
+            # from the index alone, without visiting the wide rows.
+            models.Index(
+                fields=["intake_unit", "received_at"],
+                include=["id", "student", "reporting_unit", "channel", "protection_due_on"],
+                name="concern_unit_received_cover",
+            ),
             models.Index(fields=["intake_unit", "preliminary_due_on"]),
             models.Index(fields=["reporter", "-received_at"]),
             models.Index(fields=["reporting_unit", "-received_at"]),
@@ -127,6 +138,11 @@ class Concern(models.Model):
                 fields=["intake_unit", "preliminary_due_on"],
                 condition=Q(awaiting_decision=True),
                 name="concern_awaiting_decision",
+            ),
+            models.Index(
+                fields=["intake_unit", "protection_due_on"],
+                condition=Q(awaiting_protection=True),
+                name="concern_awaiting_protection",
             ),
         ]
 
@@ -153,6 +169,12 @@ class ConcernCategory(models.Model):
         verbose_name_plural = _("concern categories")
         constraints = [
             models.UniqueConstraint(fields=["concern", "category"], name="concern_category_once"),
+        ]
+        indexes = [
+            # A report's categories from the index alone (the dashboard's counts).
+            models.Index(
+                fields=["concern"], include=["category", "id"], name="concern_category_cover"
+            ),
         ]
 
     def __str__(self):
@@ -235,6 +257,12 @@ class ProtectionAssessment(models.Model):
     class Meta:
         verbose_name = _("skyddsbedömning")
         verbose_name_plural = _("skyddsbedömningar")
+        indexes = [
+            # Whether and when a report was assessed, from the index alone (dashboard).
+            models.Index(
+                fields=["concern"], include=["id", "assessed_at"], name="protection_concern_cover"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.concern} skydd"
@@ -286,6 +314,18 @@ class PreliminaryAssessment(models.Model):
     class Meta:
         verbose_name = _("förhandsbedömning")
         verbose_name_plural = _("förhandsbedömningar")
+        indexes = [
+            # The dashboard's decisions in a period and a report's decision date, from
+            # the indexes alone.
+            models.Index(
+                fields=["decided_at"],
+                include=["id", "concern", "decision", "flagged_to_manager"],
+                name="preliminary_decided_cover",
+            ),
+            models.Index(
+                fields=["concern"], include=["id", "decided_at"], name="preliminary_concern_cover"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.concern}: {self.decision}"
@@ -378,6 +418,14 @@ class NotificationMeeting(models.Model):
                 name="notification_meeting_held_or_skipped",
                 condition=Q(meeting__isnull=False, skip_reason="")
                 | Q(meeting__isnull=True) & ~Q(skip_reason=""),
+            ),
+        ]
+        indexes = [
+            # The dashboard's decisions in a period, from the index alone.
+            models.Index(
+                fields=["decided_at"],
+                include=["id", "concern", "meeting", "skip_reason"],
+                name="notification_decided_cover",
             ),
         ]
 

@@ -376,6 +376,8 @@ def protection_assessment_record(
         assessed_by=by,
         assessed_at=now,
     )
+    concern.awaiting_protection = False
+    concern.save(update_fields=["awaiting_protection"])
     ConcernEvent.objects.create(
         concern=concern, kind=ConcernEvent.Kind.PROTECTION_ASSESSED, actor=by, at=now
     )

@@ -41,6 +41,7 @@ def _protection_overdue(scope):
         Concern,
         "intake_unit",
         scope,
+        awaiting_protection=True,
         protection_assessment__isnull=True,
         protection_due_on__lt=timezone.localdate(),
     )
