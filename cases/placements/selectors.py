@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.absence.selectors import pupils_sharing_school_attendance
@@ -59,7 +59,9 @@ def placements_visible_to(user) -> QuerySet[Placement]:
         parts.append(Q(student__home_district_id__in=districts))
     shared = pupils_sharing_school_attendance(user)
     if shared is not None:
-        parts.append(Q(student__in=Student.objects.filter(shared).values("id")))
+        # Correlated to the placement's pupil, so one pupil's placements probe that
+        # pupil's consents instead of the consents of every pupil.
+        parts.append(Q(Exists(Student.objects.filter(shared, pk=OuterRef("student_id")))))
     if not parts:
         return Placement.objects.none()
     return Placement.objects.filter(reduce(or_, parts)).select_related(

@@ -7,11 +7,18 @@ plan" for them, decided by consent.policy at query time.
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.models import Meeting, MeetingParticipant, SipPlan, SipVersion, Student
+from cases.models import (
+    Meeting,
+    MeetingParticipant,
+    SipParticipant,
+    SipPlan,
+    SipVersion,
+    Student,
+)
 from consent.policy import students_shared_with
 from portal.access import scope
 from portal.accesslog import note
@@ -35,12 +42,13 @@ def sips_visible_to(user) -> QuerySet[SipPlan]:
     shared = students_shared_with(user, "sip_plan")
     if shared is not None:
         units = user_scope.school_unit_ids | user_scope.social_unit_ids
-        participant = Q(participants__unit_id__in=units) | Q(
-            participants__user_id=user_scope.user_id
+        participant = SipParticipant.objects.filter(
+            Q(unit_id__in=units) | Q(user_id=user_scope.user_id), plan_id=OuterRef("pk")
         )
-        as_participant = Q(
-            pk__in=SipPlan.objects.filter(participant).values("pk"),
-            student_id__in=Student.objects.filter(shared).values("pk"),
+        # Both correlated to the plan (EXISTS, not IN over every plan and every
+        # pupil): asked about one pupil's plans, each is a probe for that pupil alone.
+        as_participant = Q(Exists(participant)) & Q(
+            Exists(Student.objects.filter(shared, pk=OuterRef("student_id")))
         )
         q = as_participant if q is None else q | as_participant
     if q is None:
