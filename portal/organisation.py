@@ -62,18 +62,36 @@ def ensure_organisation():
     return districts
 
 
+def _managers(where):
+    """Active users who hold the manager role in a membership matching ``where``."""
+    from portal.models import User
+    from portal.roles import Role
+
+    return User.objects.filter(where, memberships__role=Role.MANAGER, is_active=True).distinct()
+
+
+def _district_office(district_id):
+    from django.db.models import Q
+
+    from portal.models import Unit
+
+    return Q(
+        memberships__unit__kind=Unit.Kind.DISTRICT_OFFICE,
+        memberships__unit__district_id=district_id,
+    )
+
+
 def managers_of(unit):
     """Active managers of a unit: those who manage the unit itself or its district
     (the stadsdelsförvaltning). The city's managers are not told about one unit."""
     from django.db.models import Q
 
-    from portal.models import Unit, User
-    from portal.roles import Role
-
     where = Q(memberships__unit=unit)
     if unit.district_id:
-        where |= Q(
-            memberships__unit__kind=Unit.Kind.DISTRICT_OFFICE,
-            memberships__unit__district_id=unit.district_id,
-        )
-    return User.objects.filter(where, memberships__role=Role.MANAGER, is_active=True).distinct()
+        where |= _district_office(unit.district_id)
+    return _managers(where)
+
+
+def district_managers(district_id):
+    """Active managers of a district's office (the stadsdelsförvaltning)."""
+    return _managers(_district_office(district_id))

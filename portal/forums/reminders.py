@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import rules
 from portal.forums.models import CollaborationAgreement
-from portal.models import Unit, User
+from portal.organisation import district_managers
 from portal.reminders import (
     ReminderText,
     Wanted,
@@ -22,7 +22,6 @@ from portal.reminders import (
     reminders_sync,
     subject_key,
 )
-from portal.roles import Role
 
 AGREEMENT_REVIEW = "agreement_review"
 #: The managers are reminded this many days before the review date (local practice:
@@ -32,15 +31,6 @@ REVIEW_WARNING_DAYS = 30
 
 def agreement_subject(agreement: CollaborationAgreement) -> str:
     return subject_key("agreement", agreement.pk)
-
-
-def district_managers(district_id: int):
-    return User.objects.filter(
-        is_active=True,
-        memberships__role=Role.MANAGER,
-        memberships__unit__kind=Unit.Kind.DISTRICT_OFFICE,
-        memberships__unit__district_id=district_id,
-    ).distinct()
 
 
 def review_due_at(agreement: CollaborationAgreement) -> datetime.datetime:
