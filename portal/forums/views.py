@@ -3,9 +3,13 @@ services and school principals; edited by its managers (portal.forums.selectors)
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,6 +28,24 @@ def _status(request) -> int:
 
 def _data(request):
     return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, form, *, save, saved_message, next_url, title, forum=None):
+    """The forums' edit pages: a valid POST goes through ``save`` (a service called
+    with ``by`` and the form's cleaned data; its ValidationError lands on the form)
+    and on to ``next_url(saved)``; otherwise the form is shown, with 400 after a
+    refused POST."""
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, save, by=request.user, **form.cleaned_data)
+        if saved is not None:
+            messages.success(request, saved_message)
+            return redirect(next_url(saved))
+    return render(
+        request,
+        "portal/forums/form.html",
+        {"form": form, "forum": forum, "title": title},
+        status=_status(request),
+    )
 
 
 @require_GET
@@ -53,17 +75,13 @@ def forum_new(request):
     )
     if not districts.exists() and request.method == "GET":
         raise PermissionDenied
-    form = forms.ForumForm(_data(request), districts=districts)
-    if request.method == "POST" and form.is_valid():
-        forum = run_service(form, services.forum_create, by=request.user, **form.cleaned_data)
-        if forum is not None:
-            messages.success(request, _("The forum is created."))
-            return redirect("forums:detail", pk=forum.pk)
-    return render(
+    return _form_page(
         request,
-        "portal/forums/form.html",
-        {"form": form, "title": _("New collaboration forum")},
-        status=_status(request),
+        forms.ForumForm(_data(request), districts=districts),
+        save=services.forum_create,
+        saved_message=_("The forum is created."),
+        next_url=lambda forum: reverse("forums:detail", args=[forum.pk]),
+        title=_("New collaboration forum"),
     )
 
 
@@ -97,19 +115,14 @@ def _editable_forum(request, pk: int) -> Forum:
 @roles_required(Role.MANAGER)
 def member_add(request, pk: int):
     forum = _editable_forum(request, pk)
-    form = forms.MemberForm(_data(request), units=selectors.member_units(forum))
-    if request.method == "POST" and form.is_valid():
-        member = run_service(
-            form, services.forum_member_add, by=request.user, forum=forum, **form.cleaned_data
-        )
-        if member is not None:
-            messages.success(request, _("The member is added."))
-            return redirect("forums:detail", pk=forum.pk)
-    return render(
+    return _form_page(
         request,
-        "portal/forums/form.html",
-        {"form": form, "forum": forum, "title": _("Add a member organisation")},
-        status=_status(request),
+        forms.MemberForm(_data(request), units=selectors.member_units(forum)),
+        save=partial(services.forum_member_add, forum=forum),
+        saved_message=_("The member is added."),
+        next_url=lambda member: reverse("forums:detail", args=[forum.pk]),
+        title=_("Add a member organisation"),
+        forum=forum,
     )
 
 
@@ -118,20 +131,19 @@ def member_add(request, pk: int):
 @roles_required(Role.MANAGER)
 def meeting_new(request, pk: int):
     forum = _editable_forum(request, pk)
-    form = forms.MeetingForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        meeting = run_service(
-            form, services.forum_meeting_save, by=request.user, forum=forum, **form.cleaned_data
-        )
-        if meeting is not None:
-            messages.success(request, _("The meeting is saved."))
-            return redirect("forums:meeting_detail", pk=meeting.pk)
-    return render(
+    return _form_page(
         request,
-        "portal/forums/form.html",
-        {"form": form, "forum": forum, "title": _("New forum meeting")},
-        status=_status(request),
+        forms.MeetingForm(_data(request)),
+        save=partial(services.forum_meeting_save, forum=forum),
+        saved_message=_("The meeting is saved."),
+        next_url=_meeting_url,
+        title=_("New forum meeting"),
+        forum=forum,
     )
+
+
+def _meeting_url(meeting) -> str:
+    return reverse("forums:meeting_detail", args=[meeting.pk])
 
 
 @require_GET
@@ -159,30 +171,15 @@ def meeting_edit(request, pk: int):
     forum = meeting.forum
     if not selectors.may_edit(request.user, forum):
         raise PermissionDenied
-    initial = {
-        "held_on": meeting.held_on,
-        "place": meeting.place,
-        "agenda": meeting.agenda,
-        "minutes": meeting.minutes,
-    }
-    form = forms.MeetingForm(_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            services.forum_meeting_save,
-            by=request.user,
-            forum=forum,
-            meeting=meeting,
-            **form.cleaned_data,
-        )
-        if saved is not None:
-            messages.success(request, _("The meeting is saved."))
-            return redirect("forums:meeting_detail", pk=meeting.pk)
-    return render(
+    initial = model_to_dict(meeting, fields=["held_on", "place", "agenda", "minutes"])
+    return _form_page(
         request,
-        "portal/forums/form.html",
-        {"form": form, "forum": forum, "title": _("Agenda and minutes")},
-        status=_status(request),
+        forms.MeetingForm(_data(request), initial=initial),
+        save=partial(services.forum_meeting_save, forum=forum, meeting=meeting),
+        saved_message=_("The meeting is saved."),
+        next_url=_meeting_url,
+        title=_("Agenda and minutes"),
+        forum=forum,
     )
 
 
@@ -190,23 +187,14 @@ def meeting_edit(request, pk: int):
 @roles_required(Role.MANAGER)
 def agreement_new(request, pk: int):
     forum = _editable_forum(request, pk)
-    form = forms.AgreementForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        agreement = run_service(
-            form,
-            services.agreement_save,
-            by=request.user,
-            district=forum.district,
-            **form.cleaned_data,
-        )
-        if agreement is not None:
-            messages.success(request, _("The agreement is recorded."))
-            return redirect("forums:detail", pk=forum.pk)
-    return render(
+    return _form_page(
         request,
-        "portal/forums/form.html",
-        {"form": form, "forum": forum, "title": _("New collaboration agreement")},
-        status=_status(request),
+        forms.AgreementForm(_data(request)),
+        save=partial(services.agreement_save, district=forum.district),
+        saved_message=_("The agreement is recorded."),
+        next_url=lambda agreement: reverse("forums:detail", args=[forum.pk]),
+        title=_("New collaboration agreement"),
+        forum=forum,
     )
 
 
@@ -216,27 +204,16 @@ def agreement_edit(request, pk: int):
     agreement = selectors.agreement_get(request.user, pk)
     if not selectors.may_edit_district(request.user, agreement.district_id):
         raise PermissionDenied
-    initial = {
-        name: getattr(agreement, name)
-        for name in ("title", "parties", "with_school", "with_police", "signed_on", "review_on")
-    }
-    form = forms.AgreementForm(_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            services.agreement_save,
-            by=request.user,
-            district=agreement.district,
-            agreement=agreement,
-            **form.cleaned_data,
-        )
-        if saved is not None:
-            messages.success(request, _("The agreement is saved."))
-            return redirect("forums:list")
-    forum = Forum.objects.filter(district_id=agreement.district_id).first()
-    return render(
+    initial = model_to_dict(
+        agreement,
+        fields=["title", "parties", "with_school", "with_police", "signed_on", "review_on"],
+    )
+    return _form_page(
         request,
-        "portal/forums/form.html",
-        {"form": form, "forum": forum, "title": _("Collaboration agreement")},
-        status=_status(request),
+        forms.AgreementForm(_data(request), initial=initial),
+        save=partial(services.agreement_save, district=agreement.district, agreement=agreement),
+        saved_message=_("The agreement is saved."),
+        next_url=lambda saved: reverse("forums:list"),
+        title=_("Collaboration agreement"),
+        forum=Forum.objects.filter(district_id=agreement.district_id).first(),
     )

@@ -415,3 +415,14 @@ def test_the_forum_list_does_not_grow_its_queries_with_members(world, forum, agr
             by=world.manager_kungsholmen, forum=forum, kind="other", organisation=code
         )
     assert queries() == before
+
+
+def test_the_edit_pages_open_with_what_is_saved(world, meeting, agreement, client_for):
+    client = client_for(world.manager_kungsholmen)
+    page = client.get(reverse("forums:meeting_edit", args=[meeting.pk])).content.decode()
+    assert "1. Lägesbild</textarea>" in page
+    assert f'value="{meeting.held_on.isoformat()}"' in page
+    page = client.get(reverse("forums:agreement_edit", args=[agreement.pk])).content.decode()
+    assert 'value="Överenskommelse skola–soc–polis"' in page
+    assert 'value="SDF, skolorna, polisen"' in page
+    assert f'value="{agreement.review_on.isoformat()}"' in page
