@@ -323,6 +323,7 @@ class ScaleSeeder:
             self.build_sips()
             self.build_placements_absence_suspensions()
             self.build_access_log()
+            self.build_derived()
         finally:
             if triggers_off:
                 self._replica_mode(False)
@@ -331,6 +332,15 @@ class ScaleSeeder:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         return self.writer.counts
+
+    def build_derived(self) -> None:
+        """The rows other apps derive from what was loaded (written without the
+        model signals that keep them otherwise)."""
+        from referrals import reach
+
+        self.progress("pupils reached by districts", 0, 1)
+        reach.rebuild()
+        self.progress("pupils reached by districts", 1, 1)
 
     def _replica_mode(self, on: bool) -> bool:
         """On PostgreSQL as a superuser, skip the foreign-key triggers while loading:

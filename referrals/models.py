@@ -587,3 +587,29 @@ class InformationAttachment(models.Model):
 
     def __str__(self):
         return f"{self.answer_id}/{self.pk}"
+
+
+class DistrictReach(models.Model):
+    """A pupil that a district's social services reach by law: a report routed to
+    the district that was not closed as "not opened", an utredning there, or a
+    suspension notice sent there. Derived rows, kept by ``referrals.reach`` in the
+    same transaction as every write to those tables, so that "which pupils may this
+    social worker list" is an index read, not a scan of the district's reports.
+    Consent and break-glass are never kept here: they are decided at query time."""
+
+    district = models.ForeignKey(
+        "portal.District", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    #: An utredning about the pupil is open in the district: what SIP coordinators see.
+    open_investigation = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("pupil reached by a district")
+        verbose_name_plural = _("pupils reached by districts")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "student"], name="district_reach_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.district_id}:{self.student_id}"

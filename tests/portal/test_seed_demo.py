@@ -77,3 +77,13 @@ def test_seed_demo_records_a_consent_the_school_and_social_services_share(settin
     worker = User.objects.get(username="socsek_kungsholmen")
     assert policy.may_see(worker, consent.student, "school_attendance")
     assert policy.may_see(teacher, consent.student, "social_assessment")
+
+
+def test_seed_demo_leaves_the_derived_rows_matching_their_source(settings):
+    from referrals import reach
+    from referrals.models import DistrictReach
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert DistrictReach.objects.exists()
+    assert reach.drift() == {"missing": [], "extra": [], "flag": []}

@@ -13,7 +13,8 @@ from django.db import models, transaction
 from cases.models import SipPlan, Student
 from consent.models import Consent
 from portal.models import District, Unit, User
-from referrals.models import Concern, Investigation, PreliminaryAssessment
+from referrals import reach
+from referrals.models import Concern, DistrictReach, Investigation, PreliminaryAssessment
 
 TODAY = datetime.date(2026, 8, 20)
 SMALL = {
@@ -87,6 +88,9 @@ def test_deadlines_are_met_and_missed_and_consents_are_in_every_state():
     )
     assert active.exists()
     assert SipPlan.objects.filter(status="active").exists()
+    # What the generator loaded without model signals, the derived rows follow.
+    assert DistrictReach.objects.exists()
+    assert reach.drift() == {"missing": [], "extra": [], "flag": []}
 
 
 @pytest.mark.django_db
