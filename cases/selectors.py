@@ -12,6 +12,7 @@ from cases.access import student_filter
 from cases.models import Guardianship, Student
 from portal.access import scope
 from portal.accesslog import note
+from portal.pupil_page import asked_once_per_page
 
 
 class VisibleStudents(QuerySet):
@@ -58,6 +59,12 @@ def students_visible_to(user) -> QuerySet[Student]:
     return visible
 
 
+@asked_once_per_page
+def may_see_student(user, student: Student) -> bool:
+    """Whether ``student`` is (still) one of the pupils ``user`` may see."""
+    return students_visible_to(user).filter(pk=student.pk).exists()
+
+
 def student_get(user, pk: int) -> Student:
     """The pupil with ``pk`` if ``user`` may see it, else 404 (no existence leak)."""
     student = get_object_or_404(
@@ -89,6 +96,6 @@ def students_search(user, text: str) -> QuerySet[Student]:
 
 def guardianships_of(user, student: Student) -> QuerySet[Guardianship]:
     """The guardians of a pupil the user may see."""
-    if not students_visible_to(user).filter(pk=student.pk).exists():
+    if not may_see_student(user, student):
         return Guardianship.objects.none()
     return Guardianship.objects.filter(student=student).select_related("guardian")

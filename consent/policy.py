@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from portal import rules
 from portal.access import Scope, scope
+from portal.pupil_page import asked_once_per_page
 
 #: Every function registered with @legal_path, by its qualified name.
 LEGAL_PATHS: dict[str, str] = {}
@@ -115,6 +116,7 @@ def active_overrides(user, at: datetime.datetime | None = None) -> QuerySet:
     )
 
 
+@asked_once_per_page
 def may_see(user, student, category: str, at: datetime.datetime | None = None) -> bool:
     """May ``user``, now, see ``category`` of ``student``'s information from the other side?"""
     user_scope = scope(user)

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.selectors import students_visible_to
+from cases.selectors import may_see_student, students_visible_to
 from consent import policy
 from consent.models import Consent, Override, side_of_unit
 from portal.access import scope
@@ -45,7 +45,7 @@ def _user_sides(user) -> set[str]:
 def consents_for_pupil(user, student) -> list[ConsentView]:
     """The pupil's consents as ``user`` may see them: in full for the side that
     recorded the consent, as a summary (it exists, what it covers) for the other."""
-    if not students_visible_to(user).filter(pk=student.pk).exists():
+    if not may_see_student(user, student):
         return []
     sides = _user_sides(user)
     now = timezone.now()

@@ -8,8 +8,33 @@ it, so adding a capability touches one app, not the kernel.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
+
+#: While one pupil page is built: the answers of read-only checks asked so far.
+_page_answers: ContextVar[dict | None] = ContextVar("pupil_page_answers", default=None)
+
+
+def asked_once_per_page(check: Callable) -> Callable:
+    """For a read-only check ``check(user, student, ...)``: while one pupil page is
+    being built, its sections share one answer (a section's visibility rule and its
+    context often ask the same question). Outside that, every call asks the
+    database: services and other pages never see a remembered answer. The page is
+    one read at one moment, so within it the answer cannot change."""
+
+    @wraps(check)
+    def asked(user, student, *args, **kwargs):
+        answers = _page_answers.get()
+        if answers is None:
+            return check(user, student, *args, **kwargs)
+        key = (check, user.pk, student.pk, args, tuple(sorted(kwargs.items())))
+        if key not in answers:
+            answers[key] = check(user, student, *args, **kwargs)
+        return answers[key]
+
+    return asked
 
 
 @dataclass(frozen=True)
@@ -35,9 +60,13 @@ def sections_for(user, student) -> list[tuple[PupilSection, dict]]:
     from portal.accesslog import note
 
     shown = []
-    for section in sorted(_sections.values(), key=lambda s: s.order):
-        if section.visible(user, student):
-            shown.append((section, section.context(user, student)))
+    building = _page_answers.set({})
+    try:
+        for section in sorted(_sections.values(), key=lambda s: s.order):
+            if section.visible(user, student):
+                shown.append((section, section.context(user, student)))
+    finally:
+        _page_answers.reset(building)
     # The access log records which kinds of record the page showed.
     note(students=[student], kinds=[section.key for section, _context in shown])
     return shown

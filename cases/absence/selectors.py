@@ -22,6 +22,7 @@ from consent.policy import students_shared_with
 from portal import rules
 from portal.access import scope
 from portal.models import Unit
+from portal.pupil_page import asked_once_per_page
 
 #: A placement whose group teaches the pupil now.
 CURRENT_PLACEMENT = (Placement.Status.ADMITTED, Placement.Status.ACTIVE)
@@ -65,6 +66,7 @@ def absence_visible_to(user) -> QuerySet[AbsenceRecord]:
     return AbsenceRecord.objects.filter(student__in=Student.objects.filter(q).values("id"))
 
 
+@asked_once_per_page
 def may_see_absence(user, student: Student) -> bool:
     q = _absence_pupils(user)
     return q is not None and Student.objects.filter(q, pk=student.pk).exists()
@@ -94,6 +96,7 @@ def absence_investigations_visible_to(user) -> QuerySet[AbsenceInvestigation]:
     return AbsenceInvestigation.objects.filter(reduce(or_, parts))
 
 
+@asked_once_per_page
 def may_see_absence_investigations(user, student: Student) -> bool:
     if student.school_unit_id in scope(user).school_unit_ids:
         return True

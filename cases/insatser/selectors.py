@@ -22,21 +22,23 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.models import Insats, JointAdviceNote, Student
-from cases.selectors import students_visible_to
+from cases.selectors import may_see_student, students_visible_to
 from consent import policy
 from portal.access import scope
 from portal.accesslog import note
 from portal.models import Unit, User
+from portal.pupil_page import asked_once_per_page
 from portal.roles import SOCIAL_ROLES
 
 
+@asked_once_per_page
 def may_manage_insatser(user, student: Student) -> bool:
     """Social services responsible for the child: a social-side role in the pupil's
     home district, and the pupil within the user's view."""
     s = scope(user)
     if not s.has_role(*SOCIAL_ROLES) or student.home_district_id not in s.social_district_ids:
         return False
-    return students_visible_to(user).filter(pk=student.pk).exists()
+    return may_see_student(user, student)
 
 
 def insatser_managed_by(user) -> QuerySet[Insats]:

@@ -22,6 +22,7 @@ from cases.models import Meeting, Placement, Student
 from portal.access import scope
 from portal.accesslog import note
 from portal.models import Unit
+from portal.pupil_page import asked_once_per_page
 from portal.roles import Role
 
 #: The social-services units whose people sit in the antagningsgrupp with the school
@@ -76,6 +77,7 @@ def placement_get(user, pk: int) -> Placement:
     return placement
 
 
+@asked_once_per_page
 def may_see_placements(user, student: Student) -> bool:
     """Whether the pupil page shows its placements section to ``user``."""
     s = scope(user)
