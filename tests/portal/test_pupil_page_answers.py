@@ -1,0 +1,59 @@
+"""asked_once_per_page: a pupil page's sections share a check's answer while the
+page is built, and nothing else ever sees a remembered answer."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from portal import pupil_page
+from portal.pupil_page import PupilSection, asked_once_per_page
+
+
+@pytest.fixture
+def counted():
+    calls = []
+
+    @asked_once_per_page
+    def may_see_thing(user, student, kind="a"):
+        calls.append((user.pk, student.pk, kind))
+        return True
+
+    return may_see_thing, calls
+
+
+@pytest.fixture
+def only_section(monkeypatch):
+    def install(section):
+        monkeypatch.setattr(pupil_page, "_sections", {section.key: section})
+        monkeypatch.setattr("portal.accesslog.note", lambda **kwargs: None)
+
+    return install
+
+
+def test_outside_a_page_every_call_asks(counted):
+    check, calls = counted
+    user, student = SimpleNamespace(pk=1), SimpleNamespace(pk=2)
+    check(user, student)
+    check(user, student)
+    assert len(calls) == 2
+
+
+def test_a_page_asks_once_per_question(counted, only_section):
+    check, calls = counted
+    user, student, other = SimpleNamespace(pk=1), SimpleNamespace(pk=2), SimpleNamespace(pk=3)
+
+    def context(u, s):
+        check(u, s)
+        check(u, other)
+        check(u, s, kind="b")
+        return {}
+
+    only_section(
+        PupilSection("t", "T", "t.html", 1, visible=lambda u, s: check(u, s), context=context)
+    )
+    pupil_page.sections_for(user, student)
+    assert calls == [(1, 2, "a"), (1, 3, "a"), (1, 2, "b")]
+    # The next page (or request) asks again: nothing outlives the page.
+    pupil_page.sections_for(user, student)
+    check(user, student)
+    assert len(calls) == 7
