@@ -10,10 +10,9 @@ from portal.access import PUPIL_ROLES, roles_required, scope
 from portal.accesslog import LIST, audited, note
 from portal.forms import add_service_errors
 from portal.models import Unit
+from portal.paging import page_of
 from portal.pupil_page import sections_for
 from portal.roles import Role
-
-PAGE_SIZE = 50
 
 
 @audited("pupil.search", kinds=["student"], kind=LIST)
@@ -22,22 +21,15 @@ PAGE_SIZE = 50
 def student_list(request):
     form = StudentSearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    offset = (page - 1) * PAGE_SIZE
-    # One row more than a page tells whether there is a next page, without COUNT(*).
-    rows = list(selectors.students_search(request.user, text)[offset : offset + PAGE_SIZE + 1])
-    note(students=rows[:PAGE_SIZE], query=text, rows=len(rows[:PAGE_SIZE]), page=page)
+    page = page_of(request, selectors.students_search(request.user, text))
+    note(students=page.rows, query=text, rows=len(page.rows), page=page.number)
     return render(
         request,
         "cases/student_list.html",
         {
             "form": form,
-            "students": rows[:PAGE_SIZE],
+            "students": page.rows,
             "page": page,
-            "has_next": len(rows) > PAGE_SIZE,
             "query": text,
             "may_create": bool(scope(request.user).principal_unit_ids),
         },

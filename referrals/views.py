@@ -16,6 +16,7 @@ from cases.selectors import students_search, students_visible_to
 from portal.access import roles_required, scope
 from portal.accesslog import LIST, audited, note
 from portal.forms import run_service
+from portal.paging import page_of
 from portal.roles import SCHOOL_ROLES, Role
 from referrals import deadlines, forms, selectors, services
 from referrals.models import Concern, ConcernDraft, Suspension
@@ -158,14 +159,15 @@ def _draft_data(post) -> dict:
 @roles_required(*SCHOOL)
 def concern_mine(request):
     """The reporter's own reports; for a principal, every report from the school."""
-    concerns = list(
+    page = page_of(
+        request,
         selectors.concerns_for_school(request.user)
         .select_related("student", "reporter", "preliminary_assessment")
-        .order_by("-received_at", "-id")[:200]
+        .order_by("-received_at", "-id"),
     )
-    rows = [(c, selectors.feedback_status(c)) for c in concerns]
-    note(students=[c.student for c in concerns], rows=len(rows))
-    return render(request, "referrals/school/mine.html", {"rows": rows})
+    rows = [(c, selectors.feedback_status(c)) for c in page.rows]
+    note(students=[c.student for c in page.rows], rows=len(rows), page=page.number)
+    return render(request, "referrals/school/mine.html", {"rows": rows, "page": page})
 
 
 def _school_detail(request, concern: Concern, amend_form=None, status=200):
@@ -219,7 +221,8 @@ def concern_amend(request, pk: int):
 def inbox(request):
     show = "decided" if request.GET.get("show") == "decided" else "open"
     text = request.GET.get("q", "")[:100]
-    concerns = list(selectors.inbox_for(request.user, text=text, show=show)[:200])
+    page = page_of(request, selectors.inbox_for(request.user, text=text, show=show))
+    concerns = page.rows
     today = timezone.localdate()
     rows = []
     for c in concerns:
@@ -243,11 +246,12 @@ def inbox(request):
         query=text,
         rows=len(rows) + len(notices),
         show=show,
+        page=page.number,
     )
     return render(
         request,
         "referrals/social/inbox.html",
-        {"rows": rows, "show": show, "query": text, "notices": notices},
+        {"rows": rows, "show": show, "query": text, "notices": notices, "page": page},
     )
 
 

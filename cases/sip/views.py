@@ -16,6 +16,7 @@ from portal.access import PUPIL_ROLES, roles_required
 from portal.accesslog import LIST, audited, note
 from portal.forms import run_service
 from portal.models import Unit, User
+from portal.paging import page_of
 from portal.roles import Role
 
 SIP_STARTERS = (Role.SIP_COORDINATOR, Role.SOCIAL_WORKER)
@@ -25,11 +26,13 @@ SIP_STARTERS = (Role.SIP_COORDINATOR, Role.SOCIAL_WORKER)
 @require_GET
 @roles_required(*PUPIL_ROLES)
 def sip_list(request):
-    plans = list(
+    page = page_of(
+        request,
         selectors.sips_visible_to(request.user)
         .select_related("student", "convenor_unit")
-        .order_by("status", "-created_at")[:200]
+        .order_by("status", "-created_at", "-id"),
     )
+    plans = page.rows
     versions = selectors.current_versions(plans)
     rows = []
     for plan in plans:
@@ -37,8 +40,8 @@ def sip_list(request):
         rows.append(
             {"plan": plan, "version": version, "status": selectors.display_status(plan, version)}
         )
-    note(students=[r["plan"].student for r in rows], rows=len(rows))
-    return render(request, "cases/sip/list.html", {"rows": rows})
+    note(students=[r["plan"].student for r in rows], rows=len(rows), page=page.number)
+    return render(request, "cases/sip/list.html", {"rows": rows, "page": page})
 
 
 @audited("sip.start", kinds=["sip"])

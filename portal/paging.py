@@ -1,0 +1,60 @@
+"""Bounded lists: one page of rows and whether a next one exists, without COUNT(*).
+
+A list that may grow with the city (a district's inbox, a school's reports, a
+pupil search) shows ``PAGE_SIZE`` rows a page and reads one row more to know
+whether to offer the next page. Pages stop at ``MAX_PAGE``: a deep offset makes
+the database walk every row before it, and no one pages that far; a search
+narrows the list instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PAGE_SIZE = 50
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    number: int
+    has_next: bool
+    #: The request's other query parameters, to keep in the pager's links.
+    query: str = ""
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def _url(self, number: int) -> str:
+        return f"?{self.query}&page={number}" if self.query else f"?page={number}"
+
+    @property
+    def previous_url(self) -> str:
+        return self._url(self.number - 1)
+
+    @property
+    def next_url(self) -> str:
+        return self._url(self.number + 1)
+
+
+def page_number(request) -> int:
+    """The ``page`` asked for: a whole number from 1 to ``MAX_PAGE``, else 1."""
+    raw = request.GET.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if len(raw) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(1, int(raw)), MAX_PAGE)
+
+
+def page_of(request, queryset, size: int | None = None) -> Page:
+    """The requested page of ``queryset`` (already ordered)."""
+    size = size or PAGE_SIZE
+    number = page_number(request)
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    others = request.GET.copy()
+    others.pop("page", None)
+    return Page(rows[:size], number, len(rows) > size, others.urlencode())

@@ -1,0 +1,64 @@
+"""Bounded lists: a page, whether there is a next one, and links that keep the search."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from portal import paging
+from portal.models import Unit
+from tests.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def request(query=""):
+    return RequestFactory().get(f"/list/?{query}")
+
+
+@pytest.fixture
+def units(db):
+    for n in range(7):
+        UnitFactory(code=f"u{n}", name=f"Enhet {n}")
+    return Unit.objects.filter(code__startswith="u").order_by("code")
+
+
+def test_first_page_reads_one_row_more_to_know_there_is_a_next(units, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = paging.page_of(request("q=Enhet"), units, size=3)
+    assert [u.code for u in page.rows] == ["u0", "u1", "u2"]
+    assert page.has_next and not page.has_previous
+    assert page.next_url == "?q=Enhet&page=2"
+
+
+def test_last_page_has_no_next(units):
+    page = paging.page_of(request("page=3&q=Enhet"), units, size=3)
+    assert [u.code for u in page.rows] == ["u6"]
+    assert not page.has_next and page.has_previous
+    assert page.previous_url == "?q=Enhet&page=2"
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "x", "1e3", "", "٣"])
+def test_a_page_that_is_not_a_whole_number_from_one_is_the_first(units, raw):
+    assert paging.page_of(request(f"page={raw}"), units, size=3).number == 1
+
+
+def test_pages_stop_at_the_last_one_offered(units):
+    for far in (paging.MAX_PAGE + 50, "9" * 5000):
+        page = paging.page_of(request(f"page={far}"), units, size=3)
+        assert page.number == paging.MAX_PAGE
+        assert page.rows == []
+
+
+def test_the_inbox_pages_its_reports(world, client_for, file_concern, monkeypatch):
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for _n in range(3):
+        file_concern(world.teacher_a, world.pupil_a)
+    client = client_for(world.social_kungsholmen)
+    first = client.get(reverse("referrals:inbox"))
+    assert len(first.context["rows"]) == 2
+    assert 'href="?page=2"' in first.content.decode()
+    second = client.get(reverse("referrals:inbox"), {"page": 2})
+    assert len(second.context["rows"]) == 1
+    seen = {r["concern"].pk for r in first.context["rows"] + second.context["rows"]}
+    assert len(seen) == 3
+    assert 'rel="next"' not in second.content.decode()
