@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from portal.audit import pupil_directory
 from portal.audit.retention import start_of_day_after
@@ -86,13 +86,13 @@ def pupil_labels(ids) -> dict[int, str]:
     return {sid: facts[sid].label if sid in facts else f"#{sid}" for sid in ids}
 
 
-def subjects_of(rows: list[AccessLog]) -> dict[int, list[SubjectView]]:
-    """The pupils of each row, with their labels: two queries for a page."""
-    subjects = list(
-        AccessLogSubject.objects.filter(log_id__in=[r.pk for r in rows]).order_by(
-            "log_id", "student_id"
-        )
-    )
+def subjects_of(rows: list[AccessLog], *, only: int | None = None) -> dict[int, list[SubjectView]]:
+    """The pupils of each row, with their labels: two queries for a page. With
+    ``only``, that pupil alone (a pupil's own history)."""
+    subjects = AccessLogSubject.objects.filter(log_id__in=[r.pk for r in rows])
+    if only is not None:
+        subjects = subjects.filter(student_id=only)
+    subjects = list(subjects.order_by("log_id", "student_id"))
     labels = pupil_labels({s.student_id for s in subjects})
     basis_labels = dict(AccessLogSubject.Basis.choices)
     found: dict[int, list[SubjectView]] = {}
@@ -107,6 +107,18 @@ def subjects_of(rows: list[AccessLog]) -> dict[int, list[SubjectView]]:
             )
         )
     return found
+
+
+def other_pupil_counts(rows: list[AccessLog], student_id: int) -> dict[int, int]:
+    """How many pupils besides ``student_id`` each row names (a list page names up
+    to fifty): a pupil's history counts them instead of naming them."""
+    return dict(
+        AccessLogSubject.objects.filter(log_id__in=[r.pk for r in rows])
+        .exclude(student_id=student_id)
+        .values("log_id")
+        .annotate(n=Count("id"))
+        .values_list("log_id", "n")
+    )
 
 
 def change_log(correlation_id: str):

@@ -28,6 +28,7 @@ from portal.audit.selectors import (
     LogFilter,
     access_log,
     change_log,
+    other_pupil_counts,
     page,
     pupil_labels,
     start_of_day,
@@ -39,9 +40,15 @@ from portal.roles import Role
 REVIEWER = (Role.LOG_REVIEWER,)
 
 
-def _rows_with_subjects(rows):
-    subjects = subjects_of(rows)
-    return [{"log": row, "subjects": subjects.get(row.pk, [])} for row in rows]
+def _rows_with_subjects(rows, *, pupil: int | None = None):
+    """Each row with the pupils it names; on a pupil's own history, that pupil and
+    how many others the row names."""
+    subjects = subjects_of(rows, only=pupil)
+    others = other_pupil_counts(rows, pupil) if pupil is not None else {}
+    return [
+        {"log": row, "subjects": subjects.get(row.pk, []), "others": others.get(row.pk, 0)}
+        for row in rows
+    ]
 
 
 @audited("audit.search", kinds=["access_log"], kind=REVIEW)
@@ -160,7 +167,7 @@ def pupil_history(request, pk: int):
         {
             "student_id": pk,
             "label": pupil_labels({pk})[pk],
-            "rows": _rows_with_subjects(rows),
+            "rows": _rows_with_subjects(rows, pupil=pk),
             "next_cursor": next_cursor,
             "report_form": ReportForm(),
         },

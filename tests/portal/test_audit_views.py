@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -163,6 +164,19 @@ def test_a_pupils_history_shows_only_that_pupil(world, client_for):
     )
     assert [r["log"].username for r in response.context["rows"]] == ["larare_a"]
     assert world.pupil_a.first_name in response.content.decode()
+
+
+def test_a_pupils_history_counts_the_other_pupils_of_a_list_row(world, client_for):
+    _row(world.teacher_a, students=[world.pupil_a, world.pupil_b, world.pupil_a_lives_sodermalm])
+    client = client_for(world.log_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("audit:pupil_history", args=[world.pupil_a.pk]))
+    (row,) = response.context["rows"]
+    assert [s.student_id for s in row["subjects"]] == [world.pupil_a.pk]
+    assert row["others"] == 2
+    page = response.content.decode()
+    assert "and 2 other pupils" in page
+    assert world.pupil_b.last_name not in page  # the list's other pupils are not named here
 
 
 def test_csv_export_escapes_formulas_and_is_logged(world, client_for):
