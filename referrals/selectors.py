@@ -22,7 +22,13 @@ from portal import rules
 from portal.access import scope
 from portal.accesslog import note
 from portal.models import Unit
-from referrals.models import Concern, Investigation, PreliminaryAssessment, Suspension
+from referrals.models import (
+    Concern,
+    DistrictReach,
+    Investigation,
+    PreliminaryAssessment,
+    Suspension,
+)
 
 # --- the school side ---
 
@@ -163,10 +169,17 @@ def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
             except ValidationError:
                 return qs.none()
         else:
+            # A name is looked for among the pupils the district reaches (a report
+            # here that was not "not opened" puts the pupil there): a few
+            # thousand rows instead of every pupil of the city with that name.
+            named = Student.objects.filter(
+                id__in=DistrictReach.objects.filter(
+                    district_id__in=sorted(scope(user).social_worker_district_ids)
+                ).values("student_id")
+            )
             for word in text.split()[:4]:
-                qs = qs.filter(
-                    Q(student__first_name__icontains=word) | Q(student__last_name__icontains=word)
-                )
+                named = named.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+            qs = qs.filter(student_id__in=named.values("id"))
     if show == "decided":
         return qs.filter(preliminary_assessment__isnull=False).order_by(
             "-preliminary_assessment__decided_at", "-id"
@@ -175,7 +188,9 @@ def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
         qs.filter(awaiting_decision=True)
         .annotate(
             next_due=Case(
-                When(protection_assessment__isnull=True, then=F("protection_due_on")),
+                # awaiting_protection stands for "no skyddsbedömning yet" on the row
+                # itself: no join to the assessments to sort the open reports.
+                When(awaiting_protection=True, then=F("protection_due_on")),
                 default=F("preliminary_due_on"),
             )
         )
