@@ -14,7 +14,7 @@ from cases import identity
 from cases.invites import meeting_invites_send
 from cases.models import Guardian, Guardianship, Meeting, Student
 from cases.reminders import meeting_reminders_sync, meeting_subject
-from cases.selectors import students_visible_to
+from cases.selectors import may_see_student
 from portal.access import scope
 from portal.models import District, Unit
 from portal.reminders import reminder_cancel
@@ -104,7 +104,7 @@ def student_access_grant(*, student: Student, user, by=None) -> None:
     ``by`` must be able to see the pupil; system callers (services of other
     apps acting on a legal ground) pass ``by=None``.
     """
-    if by is not None and not students_visible_to(by).filter(pk=student.pk).exists():
+    if by is not None and not may_see_student(by, student):
         raise PermissionDenied
     assign_perm("cases.view_student", user, student)
 
@@ -112,7 +112,7 @@ def student_access_grant(*, student: Student, user, by=None) -> None:
 @transaction.atomic
 def student_access_revoke(*, student: Student, user, by=None) -> None:
     """Take back a named user's explicit grant on one pupil."""
-    if by is not None and not students_visible_to(by).filter(pk=student.pk).exists():
+    if by is not None and not may_see_student(by, student):
         raise PermissionDenied
     remove_perm("cases.view_student", user, student)
 

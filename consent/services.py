@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import Guardian, Student
-from cases.selectors import students_visible_to
+from cases.selectors import may_see_student
 from consent.models import (
     Consent,
     ConsentCategory,
@@ -94,7 +94,7 @@ def consent_record(
     user_scope = scope(by)
     if not (user_scope.is_school or user_scope.is_social):
         raise PermissionDenied
-    if not students_visible_to(by).filter(pk=student.pk).exists():
+    if not may_see_student(by, student):
         raise PermissionDenied
     errors = {}
     if not guardians and not pupil_gives:
@@ -273,7 +273,7 @@ def override_open(*, by, student: Student, legal_ground: str, reason: str) -> Ov
     user_scope = scope(by)
     if not user_scope.has_role(Role.SOCIAL_WORKER, Role.PRINCIPAL):
         raise PermissionDenied
-    if not students_visible_to(by).filter(pk=student.pk).exists():
+    if not may_see_student(by, student):
         raise PermissionDenied
     if legal_ground not in dict(rules.OVERRIDE_LEGAL_GROUNDS):
         raise ValidationError({"legal_ground": _("Choose the legal ground.")})

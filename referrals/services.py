@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Meeting, MeetingParticipant, Student
 from cases.reminders import meeting_reminders_sync
-from cases.selectors import students_visible_to
+from cases.selectors import may_see_student
 from portal import calendar, changelog, rules
 from portal.access import scope
 from portal.models import Unit, User
@@ -75,7 +75,7 @@ def _require_school_reporter_for(user, student: Student) -> None:
     s = scope(user)
     if not s.school_unit_ids or student.school_unit_id not in s.school_unit_ids:
         raise PermissionDenied
-    if not students_visible_to(user).filter(pk=student.pk).exists():
+    if not may_see_student(user, student):
         raise PermissionDenied
 
 

@@ -98,12 +98,21 @@ def absence_investigations_visible_to(user) -> QuerySet[AbsenceInvestigation]:
 
 @asked_once_per_page
 def may_see_absence_investigations(user, student: Student) -> bool:
-    if student.school_unit_id in scope(user).school_unit_ids:
+    # The rules of absence_investigations_visible_to, asked for this pupil alone.
+    s = scope(user)
+    if not s.may_see_cases:
+        return False
+    if student.school_unit_id in s.school_unit_ids:
+        return True
+    if (
+        s.school_unit_ids
+        and AbsenceInvestigation.objects.filter(
+            student=student, school_unit_id__in=s.school_unit_ids
+        ).exists()
+    ):
         return True
     shared = pupils_sharing_school_attendance(user)
-    if shared is not None and Student.objects.filter(shared, pk=student.pk).exists():
-        return True
-    return absence_investigations_visible_to(user).filter(student=student).exists()
+    return shared is not None and Student.objects.filter(shared, pk=student.pk).exists()
 
 
 def may_open_absence_investigation(user, student: Student) -> bool:

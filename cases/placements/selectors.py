@@ -46,6 +46,12 @@ def admission_group_district_ids(user) -> set[int]:
 
 
 def placements_visible_to(user) -> QuerySet[Placement]:
+    return _placements(user, shared=True)
+
+
+def _placements(user, *, shared: bool) -> QuerySet[Placement]:
+    """The placements ``user`` may see; with ``shared=False`` without those that only
+    a consent or override opens (asked separately, for one pupil)."""
     s = scope(user)
     if not s.may_see_cases:
         return Placement.objects.none()
@@ -58,11 +64,11 @@ def placements_visible_to(user) -> QuerySet[Placement]:
     if s.social_unit_ids:
         districts = _admission_group_units(user).values("district_id")
         parts.append(Q(student__home_district_id__in=districts))
-    shared = pupils_sharing_school_attendance(user)
-    if shared is not None:
+    by_consent = pupils_sharing_school_attendance(user) if shared else None
+    if by_consent is not None:
         # Correlated to the placement's pupil, so one pupil's placements probe that
         # pupil's consents instead of the consents of every pupil.
-        parts.append(Q(Exists(Student.objects.filter(shared, pk=OuterRef("student_id")))))
+        parts.append(Q(Exists(Student.objects.filter(by_consent, pk=OuterRef("student_id")))))
     if not parts:
         return Placement.objects.none()
     return Placement.objects.filter(reduce(or_, parts)).select_related(
@@ -86,7 +92,7 @@ def may_see_placements(user, student: Student) -> bool:
     shared = pupils_sharing_school_attendance(user)
     if shared is not None and Student.objects.filter(shared, pk=student.pk).exists():
         return True
-    return placements_visible_to(user).filter(student=student).exists()
+    return _placements(user, shared=False).filter(student=student).exists()
 
 
 def may_apply(user, student: Student) -> bool:

@@ -21,7 +21,7 @@ from cases.models import (
     Student,
 )
 from cases.reminders import meeting_reminders_sync
-from cases.selectors import students_visible_to
+from cases.selectors import may_see_student
 from cases.sip.reminders import sip_reminders_sync
 from cases.sip.selectors import is_convening_side
 from portal import changelog
@@ -43,7 +43,7 @@ def sip_start(*, by, student: Student) -> SipPlan:
     user_scope = scope(by)
     if not user_scope.has_role(Role.SIP_COORDINATOR, Role.SOCIAL_WORKER):
         raise PermissionDenied
-    if not students_visible_to(by).filter(pk=student.pk).exists():
+    if not may_see_student(by, student):
         raise PermissionDenied
     unit = Unit.objects.filter(pk__in=user_scope.social_unit_ids).order_by("id").first()
     if unit is None:
