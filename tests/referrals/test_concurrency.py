@@ -42,3 +42,67 @@ def test_concurrent_submission_of_one_draft_files_one_report(world, postgres):
     assert errors == []
     assert Concern.objects.count() == 1
     assert set(results) == {Concern.objects.get().pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_filed_while_another_is_closed_keeps_the_pupil_reached(world, postgres):
+    """One transaction closes the pupil's only report as "not opened" (removing the
+    pupil's reach row) while another files a new report about the same pupil. The
+    second must act on what the first committed, so the pupil stays reached: the
+    refresh of the kept rows locks the pupil and reads again after the lock."""
+    from django.db import transaction
+
+    from referrals import reach
+    from referrals.models import DistrictReach, PreliminaryAssessment
+
+    def file(draft):
+        return services.concern_submit(
+            reporter=world.teacher_a,
+            draft=draft,
+            categories=["behaviour"],
+            worry="Ny oro",
+            relation="Mentor",
+        )
+
+    first = file(services.draft_start(author=world.teacher_a, student=world.pupil_a))
+    second_draft = services.draft_start(author=world.teacher_a, student=world.pupil_a)
+    decided, committed = threading.Event(), threading.Event()
+    errors = []
+
+    def close_first():
+        try:
+            with transaction.atomic():
+                services.preliminary_decision_record(
+                    concern=first,
+                    by=world.social_kungsholmen,
+                    decision=PreliminaryAssessment.Decision.NOT_OPEN,
+                    reasoning="Ingen utredning.",
+                )
+                decided.set()
+                # Let the other transaction reach the pupil before this one commits.
+                threading.Event().wait(0.5)
+            committed.set()
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+            decided.set()
+        finally:
+            connection.close()
+
+    def file_second():
+        try:
+            decided.wait(10)
+            file(ConcernDraft.objects.get(pk=second_draft.pk))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=close_first), threading.Thread(target=file_second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert committed.is_set()
+    assert DistrictReach.objects.filter(student=world.pupil_a).exists()
+    assert reach.drift() == {"missing": [], "extra": [], "flag": []}
