@@ -322,6 +322,13 @@ class PreliminaryAssessment(models.Model):
                 include=["id", "concern", "decision", "flagged_to_manager"],
                 name="preliminary_decided_cover",
             ),
+            # The managers' worklist: "not opened" despite violence, recent ones.
+            models.Index(
+                fields=["decided_at"],
+                include=["concern"],
+                condition=Q(flagged_to_manager=True),
+                name="preliminary_flagged",
+            ),
             models.Index(
                 fields=["concern"], include=["id", "decided_at"], name="preliminary_concern_cover"
             ),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
+from portal.models import Unit
 from portal.roles import Role
 from portal.worklist import WorklistItem, register_worklist_item
 from referrals.models import Concern, Investigation, PreliminaryAssessment
@@ -20,12 +21,17 @@ def _may_open_inbox(scope: Scope) -> bool:
 
 
 def _unit_filter(scope: Scope, unit_field: str) -> Q | None:
-    """Rows whose social-services unit is within the manager's scope."""
+    """Rows whose social-services unit is within the manager's scope, compared on
+    the row's own (indexed) unit column."""
     if scope.manager_city:
         return Q()
-    q = Q(**{f"{unit_field}__district_id__in": scope.manager_district_ids}) | Q(
-        **{f"{unit_field}_id__in": scope.manager_unit_ids}
-    )
+    q = Q(
+        **{
+            f"{unit_field}_id__in": Unit.objects.filter(
+                district_id__in=scope.manager_district_ids
+            ).values("pk")
+        }
+    ) | Q(**{f"{unit_field}_id__in": scope.manager_unit_ids})
     return q if scope.manager_district_ids or scope.manager_unit_ids else None
 
 
@@ -41,8 +47,7 @@ def _protection_overdue(scope):
         Concern,
         "intake_unit",
         scope,
-        awaiting_protection=True,
-        protection_assessment__isnull=True,
+        awaiting_protection=True,  # no skyddsbedömning yet, on the row itself
         protection_due_on__lt=timezone.localdate(),
     )
 
@@ -52,8 +57,7 @@ def _preliminary_overdue(scope):
         Concern,
         "intake_unit",
         scope,
-        awaiting_decision=True,
-        preliminary_assessment__isnull=True,
+        awaiting_decision=True,  # no förhandsbedömning yet, on the row itself
         preliminary_due_on__lt=timezone.localdate(),
     )
 
