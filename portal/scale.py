@@ -336,11 +336,14 @@ class ScaleSeeder:
     def build_derived(self) -> None:
         """The rows other apps derive from what was loaded (written without the
         model signals that keep them otherwise)."""
-        from referrals import reach
+        from referrals import facts, reach
 
         self.progress("pupils reached by districts", 0, 1)
         reach.rebuild()
         self.progress("pupils reached by districts", 1, 1)
+        self.progress("dashboard rows of the reports", 0, 1)
+        facts.rebuild()
+        self.progress("dashboard rows of the reports", 1, 1)
 
     def _replica_mode(self, on: bool) -> bool:
         """On PostgreSQL as a superuser, skip the foreign-key triggers while loading:

@@ -11,11 +11,12 @@ class ReferralsConfig(AppConfig):
         from portal.demo import register_demo_step
         from portal.navigation import NavItem, register_nav
         from portal.roles import SCHOOL_ROLES, Role
-        from referrals import access, dashboards, pupil_sections, reach, worklist  # noqa: F401 - registers
+        from referrals import access, dashboards, facts, pupil_sections, reach, worklist  # noqa: F401 - registers
         from referrals.demo import seed_concerns
         from referrals.reminders import register_kinds
 
         reach.connect()
+        facts.connect()
         register_student_rule(access.pupils_in_social_cases)
         register_student_rule(access.pupils_for_sip_coordinators)
         register_demo_step(seed_concerns, order=10)

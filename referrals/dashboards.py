@@ -46,12 +46,10 @@ from portal.dashboards import (
 )
 from portal.models import Unit
 from referrals.models import (
-    Concern,
-    ConcernCategory,
+    ConcernFact,
     Investigation,
     InvestigationExtension,
     NotificationMeeting,
-    PreliminaryExtension,
     Suspension,
 )
 
@@ -69,6 +67,11 @@ CONCERN_FILTERS = {
     "school": "reporting_unit_id",
     "category": "categories__category",
 }
+#: Reports are counted from their dashboard rows (referrals.facts): the same units
+#: under the same names, the pupil's gender and the assessments on the row.
+FACTS = CONCERNS
+FACT_FILTERS = {**CONCERN_FILTERS, "category": "concern__categories__category"}
+FACT_GENDER = "gender"
 INVESTIGATION_SCOPE = ScopeRule(
     districts=(), units=("unit_id", "concern__intake_unit_id"), district_units=("unit_id",)
 )
@@ -117,13 +120,13 @@ _NEVER = Q(pk__in=[])
 def concerns_by_month(query: DashboardQuery) -> Table:
     months = query.period.months()
     qs = query.restrict(
-        Concern.objects.filter(
+        ConcernFact.objects.filter(
             received_at__gte=day_start(months[0]), received_at__lt=query.period.end_at
         ),
-        CONCERNS,
-        **CONCERN_FILTERS,
+        FACTS,
+        **FACT_FILTERS,
     )
-    data = count_split(qs, gender=GENDER, measures={"n": None}, by=TruncMonth("received_at"))
+    data = count_split(qs, gender=FACT_GENDER, measures={"n": None}, by=TruncMonth("received_at"))
     by_month = {}
     for moment, measures in data.items():
         day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
@@ -151,11 +154,11 @@ def _received(query: DashboardQuery) -> dict:
 
     def compute():
         qs = query.restrict(
-            Concern.objects.filter(query.span.moments("received_at")), CONCERNS, **CONCERN_FILTERS
+            ConcernFact.objects.filter(query.span.moments("received_at")), FACTS, **FACT_FILTERS
         )
         return count_split(
             qs,
-            gender=GENDER,
+            gender=FACT_GENDER,
             measures={"n": None},
             periods=_periods(query, lambda p: p.moments("received_at")),
             by=("reporting_unit_id", "channel", "intake_unit__district_id"),
@@ -244,18 +247,19 @@ def concerns_by_school(query: DashboardQuery) -> Table:
 
 
 def concerns_by_category(query: DashboardQuery) -> Table:
+    # The reports' dashboard rows in scope, each joined to the categories it names.
     qs = query.restrict(
-        ConcernCategory.objects.filter(query.span.moments("concern__received_at")),
-        CONCERNS.via("concern__"),
-        district="concern__" + CONCERN_FILTERS["district"],
-        school="concern__" + CONCERN_FILTERS["school"],
+        ConcernFact.objects.filter(query.span.moments("received_at")),
+        FACTS,
+        district=FACT_FILTERS["district"],
+        school=FACT_FILTERS["school"],
     )
     data = count_split(
         qs,
-        gender="concern__student__gender",
+        gender=FACT_GENDER,
         measures={"n": None},
-        periods=_periods(query, lambda p: p.moments("concern__received_at")),
-        by="category",
+        periods=_periods(query, lambda p: p.moments("received_at")),
+        by="concern__categories__category",
     )
     empty = empty_counts(("cur", "prev"), ("n",))
     rows = [
@@ -325,18 +329,18 @@ def protection_on_time(query: DashboardQuery) -> Table:
     periods = _periods(query, due)
     lag = datetime.timedelta(days=PROTECTION_DUE_LAG_DAYS)
     qs = query.restrict(
-        Concern.objects.filter(
+        ConcernFact.objects.filter(
             received_at__gte=day_start(query.previous.start - lag),
             received_at__lt=query.period.end_at,
         ),
-        CONCERNS,
-        **CONCERN_FILTERS,
+        FACTS,
+        **FACT_FILTERS,
     )
-    done = Q(protection_assessment__isnull=False)
-    on_time = Q(protection_assessment__assessed_at__date__lte=F("protection_due_on"))
+    done = Q(protection_assessed_at__isnull=False)
+    on_time = Q(protection_assessed_at__date__lte=F("protection_due_on"))
     data = count_split(
         qs.filter(periods["cur"] | periods["prev"]),
-        gender=GENDER,
+        gender=FACT_GENDER,
         periods=periods,
         measures={
             "due": None,
@@ -386,42 +390,23 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
     periods = _periods(query, due)
     # Both windows lie within the span's: one range the receipt index can use.
     qs = query.restrict(
-        Concern.objects.filter(due(query.span)).filter(periods["cur"] | periods["prev"]),
-        CONCERNS,
-        **CONCERN_FILTERS,
-    ).annotate(
-        days_taken=DaysBetween(
-            TruncDate("preliminary_assessment__decided_at"), TruncDate("received_at")
-        )
-    )
-    decided = Q(preliminary_assessment__isnull=False)
+        ConcernFact.objects.filter(due(query.span)).filter(periods["cur"] | periods["prev"]),
+        FACTS,
+        **FACT_FILTERS,
+    ).annotate(days_taken=DaysBetween(TruncDate("decided_at"), TruncDate("received_at")))
+    decided = Q(decided_at__isnull=False)
     within = Q(days_taken__lte=limit)
     data = count_split(
         qs,
-        gender=GENDER,
+        gender=FACT_GENDER,
         periods=periods,
         measures={
             "due": None,
             "within": decided & within,
             "later": decided & ~within,
             "undone": ~decided,
+            "extended": Q(extended=True),
         },
-    )
-    # Extensions are rare: counted on their own rows, not checked on every report.
-    extension_periods = _periods(query, lambda p: due(p, "concern__received_at"))
-    extensions = query.restrict(
-        PreliminaryExtension.objects.filter(due(query.span, "concern__received_at")).filter(
-            extension_periods["cur"] | extension_periods["prev"]
-        ),
-        CONCERNS.via("concern__"),
-        **{k: "concern__" + v for k, v in CONCERN_FILTERS.items()},
-    )
-    data |= count_split(
-        extensions,
-        gender="concern__student__gender",
-        periods=extension_periods,
-        measures={"extended": None},
-        distinct="concern",
     )
     missed = _sum(data, "later", "undone")
     not_extended = {p: _minus(data[f"{p}_due"], data[f"{p}_extended"]) for p in periods}
@@ -469,18 +454,16 @@ def _minus(a: Counts, b: Counts) -> Counts:
 
 
 def decisions(query: DashboardQuery) -> Table:
-    periods = _periods(query, lambda p: p.moments("preliminary_assessment__decided_at"))
+    periods = _periods(query, lambda p: p.moments("decided_at"))
     qs = query.restrict(
-        Concern.objects.filter(query.span.moments("preliminary_assessment__decided_at")),
-        CONCERNS,
-        **CONCERN_FILTERS,
+        ConcernFact.objects.filter(query.span.moments("decided_at")), FACTS, **FACT_FILTERS
     )
-    decision = "preliminary_assessment__decision"
+    decision = "decision"
     not_opened = Q(**{decision: "not_open"})
-    flagged = Q(preliminary_assessment__flagged_to_manager=True)
+    flagged = Q(flagged=True)
     data = count_split(
         qs,
-        gender=GENDER,
+        gender=FACT_GENDER,
         periods=periods,
         measures={
             "decided": None,
@@ -492,8 +475,8 @@ def decisions(query: DashboardQuery) -> Table:
             "ongoing": Q(**{decision: "ongoing"}),
         },
     )
-    days = DaysBetween(TruncDate("preliminary_assessment__decided_at"), TruncDate("received_at"))
-    medians = median_split(qs, gender=GENDER, value=days, periods=periods)
+    days = DaysBetween(TruncDate("decided_at"), TruncDate("received_at"))
+    medians = median_split(qs, gender=FACT_GENDER, value=days, periods=periods)
     median = dict(medians["cur"]) | {"previous": medians["prev"]["total"]}
     return Table(
         "decisions",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.models import Student
 from portal.models import User
-from referrals import deadlines, services
+from referrals import deadlines, facts, services
 from referrals.models import Concern, Suspension
 from referrals.reminders import concern_reminders_sync
 
@@ -18,6 +18,8 @@ def _backdate(concern: Concern, days: int) -> None:
         protection_due_on=deadlines.protection_due_on(received),
         preliminary_due_on=deadlines.preliminary_due_on(received),
     )
+    # update() sends no signals: the dashboard's row of the report follows by hand.
+    facts.refresh([concern.pk])
 
 
 def _file(reporter, student, days_ago, **fields):

@@ -322,13 +322,6 @@ class PreliminaryAssessment(models.Model):
                 include=["id", "concern", "decision", "flagged_to_manager"],
                 name="preliminary_decided_cover",
             ),
-            # The managers' worklist: "not opened" despite violence, recent ones.
-            models.Index(
-                fields=["decided_at"],
-                include=["concern"],
-                condition=Q(flagged_to_manager=True),
-                name="preliminary_flagged",
-            ),
             models.Index(
                 fields=["concern"], include=["id", "decided_at"], name="preliminary_concern_cover"
             ),
@@ -620,3 +613,61 @@ class DistrictReach(models.Model):
 
     def __str__(self):
         return f"{self.district_id}:{self.student_id}"
+
+
+class ConcernFact(models.Model):
+    """What the managers' dashboard counts about one report, on one row: the units,
+    the pupil's gender, receipt, the two deadlines and when each was met, and the
+    decision. Derived rows, kept by ``referrals.facts`` in the same transaction as
+    every write to the report, its assessments and extensions (and the pupil's
+    gender), so a dashboard count is one index range scan instead of a join of the
+    district's reports with their assessments and pupils."""
+
+    concern = models.OneToOneField(
+        Concern, primary_key=True, on_delete=models.CASCADE, related_name="fact"
+    )
+    intake_unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    reporting_unit = models.ForeignKey(
+        Unit, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    channel = models.CharField(max_length=10)
+    gender = models.CharField(max_length=10)
+    received_at = models.DateTimeField()
+    protection_due_on = models.DateField()
+    protection_assessed_at = models.DateTimeField(null=True)
+    preliminary_due_on = models.DateField()
+    decided_at = models.DateTimeField(null=True)
+    decision = models.CharField(max_length=20, blank=True)
+    flagged = models.BooleanField(default=False)
+    extended = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("dashboard row of a concern report")
+        verbose_name_plural = _("dashboard rows of concern reports")
+        indexes = [
+            models.Index(
+                fields=["intake_unit", "received_at"],
+                include=[
+                    "concern",
+                    "gender",
+                    "reporting_unit",
+                    "channel",
+                    "protection_due_on",
+                    "protection_assessed_at",
+                    "decided_at",
+                    "extended",
+                ],
+                name="concern_fact_unit_received",
+            ),
+            models.Index(
+                fields=["intake_unit", "decided_at"],
+                include=["concern", "gender", "received_at", "decision", "flagged"],
+                name="concern_fact_unit_decided",
+            ),
+            models.Index(fields=["reporting_unit", "received_at"], name="concern_fact_school"),
+        ]
+
+    def __str__(self):
+        return str(self.concern_id)

@@ -16,7 +16,7 @@ concurrent writes about one pupil cannot each act on a view without the other.
 Queryset ``update()`` and ``bulk_create`` send no signals: nothing in the portal
 writes these tables that way (the city-scale generator calls ``rebuild``), and
 ``drift()`` finds any row that differs from the source (the tests call it after
-each service; ``manage.py pupil_reach --check`` on a database).
+each service; ``manage.py derived_rows --check`` on a database).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from portal.access import Scope
 from portal.models import Unit
 from portal.roles import Role
 from portal.worklist import WorklistItem, register_worklist_item
-from referrals.models import Concern, Investigation, PreliminaryAssessment
+from referrals.models import Concern, ConcernFact, Investigation
 
 FLAGGED_WINDOW_DAYS = 90
 INBOX = "referrals:inbox"
@@ -64,13 +64,8 @@ def _preliminary_overdue(scope):
 
 def _not_opened_despite_violence(scope):
     since = timezone.now() - datetime.timedelta(days=FLAGGED_WINDOW_DAYS)
-    return _count(
-        PreliminaryAssessment,
-        "concern__intake_unit",
-        scope,
-        flagged_to_manager=True,
-        decided_at__gte=since,
-    )
+    # From the reports' dashboard rows (referrals.facts): the decision is on the row.
+    return _count(ConcernFact, "intake_unit", scope, flagged=True, decided_at__gte=since)
 
 
 def _investigations_overdue(scope):

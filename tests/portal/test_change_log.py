@@ -23,6 +23,8 @@ NOT_TRACKED = {
     "is tracked when sent",
     "referrals.DistrictReach": "derived rows, rewritten from the tracked reports, utredningar "
     "and suspension notices in the same transaction",
+    "referrals.ConcernFact": "derived rows, rewritten from the tracked report, its assessments "
+    "and extensions in the same transaction",
 }
 
 

@@ -80,10 +80,11 @@ def test_seed_demo_records_a_consent_the_school_and_social_services_share(settin
 
 
 def test_seed_demo_leaves_the_derived_rows_matching_their_source(settings):
-    from referrals import reach
+    from referrals import facts, reach
     from referrals.models import DistrictReach
 
     settings.DEBUG = True
     call_command("seed_demo")
     assert DistrictReach.objects.exists()
     assert reach.drift() == {"missing": [], "extra": [], "flag": []}
+    assert facts.drift() == {"missing": [], "extra": [], "wrong": []}

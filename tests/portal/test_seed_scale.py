@@ -13,8 +13,14 @@ from django.db import models, transaction
 from cases.models import SipPlan, Student
 from consent.models import Consent
 from portal.models import District, Unit, User
-from referrals import reach
-from referrals.models import Concern, DistrictReach, Investigation, PreliminaryAssessment
+from referrals import facts, reach
+from referrals.models import (
+    Concern,
+    ConcernFact,
+    DistrictReach,
+    Investigation,
+    PreliminaryAssessment,
+)
 
 TODAY = datetime.date(2026, 8, 20)
 SMALL = {
@@ -91,6 +97,8 @@ def test_deadlines_are_met_and_missed_and_consents_are_in_every_state():
     # What the generator loaded without model signals, the derived rows follow.
     assert DistrictReach.objects.exists()
     assert reach.drift() == {"missing": [], "extra": [], "flag": []}
+    assert ConcernFact.objects.count() == Concern.objects.count()
+    assert facts.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
 @pytest.mark.django_db

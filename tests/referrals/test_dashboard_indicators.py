@@ -168,12 +168,13 @@ def test_concerns_by_reporting_school_and_channel_and_the_share_from_schools(
 
 
 def test_a_school_reporting_through_several_channels_is_one_row(world, people, report):
-    from referrals.models import Concern
 
     for _ in range(4):
         report(people("girl"), at("2026-11-10"))
     # A report from the school registered by the social services keeps its school.
-    Concern.objects.filter(pk=report(people("boy"), at("2026-11-11")).pk).update(channel="letter")
+    registered = report(people("boy"), at("2026-11-11"))
+    registered.channel = "letter"
+    registered.save(update_fields=["channel"])
     table = dashboards.concerns_by_school(
         query(world.manager_kungsholmen, "2026-11-01", "2026-11-30", "2026-12-01")
     )

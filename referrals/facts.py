@@ -1,0 +1,164 @@
+"""The managers' dashboard reads reports from ``ConcernFact``: one row per report
+with what its counts need, kept here.
+
+Counting a district's reports by receipt, deadline and decision from the
+reports themselves joins a hundred thousand reports with their assessments and
+their pupils for every figure. The fact row holds the units, the pupil's gender,
+receipt, the two deadlines, when each was met and the decision, so each count
+is one range scan of one index.
+
+The rows are derived, never decided: ``refresh`` rewrites a report's row from
+the source tables, from the model signals of every table it reads (the report,
+its skyddsbedömning, förhandsbedömning and extensions, and the pupil, whose
+gender it copies), inside the transaction of the write. Queryset ``update()``
+and ``bulk_create`` send no signals: the demo's backdating calls ``refresh``,
+the city-scale generator ``rebuild``, and ``drift()`` finds any row that
+differs from its source (the tests call it after each service;
+``manage.py derived_rows --check`` on a database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_delete, post_save
+
+from cases.models import Student
+from referrals.models import (
+    Concern,
+    ConcernFact,
+    PreliminaryAssessment,
+    PreliminaryExtension,
+    ProtectionAssessment,
+)
+
+#: fact field -> where it comes from, seen from the report
+SOURCES = {
+    "intake_unit_id": "intake_unit_id",
+    "reporting_unit_id": "reporting_unit_id",
+    "channel": "channel",
+    "gender": "student__gender",
+    "received_at": "received_at",
+    "protection_due_on": "protection_due_on",
+    "protection_assessed_at": "protection_assessment__assessed_at",
+    "preliminary_due_on": "preliminary_due_on",
+    "decided_at": "preliminary_assessment__decided_at",
+    "decision": "preliminary_assessment__decision",
+    "flagged": "preliminary_assessment__flagged_to_manager",
+}
+FIELDS = [*SOURCES, "extended"]
+
+Facts = dict[int, tuple]
+
+
+def source(concern_ids: list[int] | None = None) -> Facts:
+    """What the rows should be, from the source tables (every report, or these)."""
+    reports = Concern.objects.annotate(
+        x_extended=Exists(PreliminaryExtension.objects.filter(concern=OuterRef("pk")))
+    )
+    if concern_ids is not None:
+        reports = reports.filter(pk__in=concern_ids)
+    wanted: Facts = {}
+    for row in reports.values_list("pk", *SOURCES.values(), "x_extended").iterator(
+        chunk_size=10_000
+    ):
+        values = dict(zip(FIELDS, row[1:], strict=True))
+        values["decision"] = values["decision"] or ""
+        values["flagged"] = bool(values["flagged"])
+        values["extended"] = bool(values["extended"])
+        wanted[row[0]] = tuple(values[f] for f in FIELDS)
+    return wanted
+
+
+def stored(concern_ids: list[int] | None = None) -> Facts:
+    rows = ConcernFact.objects.all()
+    if concern_ids is not None:
+        rows = rows.filter(pk__in=concern_ids)
+    return {row[0]: tuple(row[1:]) for row in rows.values_list("pk", *FIELDS)}
+
+
+@transaction.atomic
+def refresh(concern_ids: Iterable[int | None]) -> None:
+    """Make these reports' rows what the source tables say."""
+    ids = sorted({pk for pk in concern_ids if pk is not None})
+    if not ids:
+        return
+    want = source(ids)
+    ConcernFact.objects.filter(pk__in=[pk for pk in ids if pk not in want]).delete()
+    ConcernFact.objects.bulk_create(
+        [ConcernFact(concern_id=pk, **dict(zip(FIELDS, v, strict=True))) for pk, v in want.items()],
+        update_conflicts=True,
+        unique_fields=["concern"],
+        update_fields=FIELDS,
+    )
+
+
+def drift(concern_ids: list[int] | None = None) -> dict[str, list[int]]:
+    """Reports whose row is ``missing``, ``extra`` or ``wrong``; empty when all is well."""
+    have, want = stored(concern_ids), source(concern_ids)
+    return {
+        "missing": sorted(pk for pk in want if pk not in have),
+        "extra": sorted(pk for pk in have if pk not in want),
+        "wrong": sorted(pk for pk in want if pk in have and have[pk] != want[pk]),
+    }
+
+
+#: Every row from the source tables in one statement (also the migration's fill).
+FILL_SQL = """
+INSERT INTO referrals_concernfact (
+    concern_id, intake_unit_id, reporting_unit_id, channel, gender, received_at,
+    protection_due_on, protection_assessed_at, preliminary_due_on, decided_at,
+    decision, flagged, extended
+)
+SELECT c.id, c.intake_unit_id, c.reporting_unit_id, c.channel, s.gender, c.received_at,
+    c.protection_due_on, pa.assessed_at, c.preliminary_due_on, p.decided_at,
+    COALESCE(p.decision, ''), COALESCE(p.flagged_to_manager, 1 = 0),
+    EXISTS (SELECT 1 FROM referrals_preliminaryextension e WHERE e.concern_id = c.id)
+FROM referrals_concern c
+JOIN cases_student s ON s.id = c.student_id
+LEFT JOIN referrals_protectionassessment pa ON pa.concern_id = c.id
+LEFT JOIN referrals_preliminaryassessment p ON p.concern_id = c.id
+"""
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Every row again from the source tables (after a bulk load); returns the count."""
+    ConcernFact.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(FILL_SQL)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {ConcernFact._meta.db_table}")
+    return ConcernFact.objects.count()
+
+
+# --- keeping the rows with the source ---------------------------------------------------------
+
+
+def _report_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh([instance.pk])
+
+
+def _part_changed(sender, instance, raw=False, **kwargs):
+    # An assessment or extension saved or deleted: its report's row.
+    if not raw:
+        refresh([instance.concern_id])
+
+
+def _pupil_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    # The rows copy the pupil's gender.
+    if raw or created or (update_fields is not None and "gender" not in update_fields):
+        return
+    refresh(Concern.objects.filter(student=instance).values_list("pk", flat=True))
+
+
+def connect() -> None:
+    post_save.connect(_report_saved, sender=Concern, dispatch_uid="referrals.facts.report")
+    for model in (ProtectionAssessment, PreliminaryAssessment, PreliminaryExtension):
+        uid = f"referrals.facts.{model.__name__}"
+        post_save.connect(_part_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_part_changed, sender=model, dispatch_uid=uid)
+    post_save.connect(_pupil_saved, sender=Student, dispatch_uid="referrals.facts.pupil")

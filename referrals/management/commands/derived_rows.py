@@ -1,0 +1,36 @@
+"""Check, or rebuild, the rows referrals derives from its source tables: which
+pupils each district reaches (referrals.reach) and the dashboard's row of each
+report (referrals.facts)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from referrals import facts, reach
+
+KEPT = {"pupils reached by districts": reach, "dashboard rows of the reports": facts}
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare the derived rows (pupils reached by each district, the dashboard's "
+        "rows of the reports) with their source tables (--check), or rebuild them (--rebuild)."
+    )
+
+    def add_arguments(self, parser):
+        action = parser.add_mutually_exclusive_group(required=True)
+        action.add_argument("--check", action="store_true", help="exit 1 if any row differs")
+        action.add_argument("--rebuild", action="store_true", help="write every row again")
+
+    def handle(self, *args, check=False, rebuild=False, **options):
+        differ = []
+        for name, module in KEPT.items():
+            if rebuild:
+                self.stdout.write(f"{name}: {module.rebuild()} rows written.")
+                continue
+            differences = module.drift()
+            if any(differences.values()):
+                summary = ", ".join(f"{kind}: {len(rows)}" for kind, rows in differences.items())
+                differ.append(f"{name} ({summary})")
+            else:
+                self.stdout.write(f"{name}: the rows match their source.")
+        if differ:
+            raise CommandError("The derived rows differ from their source: " + "; ".join(differ))

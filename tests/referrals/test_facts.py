@@ -1,0 +1,109 @@
+"""The dashboard's row of each report (referrals.facts): written in the transaction
+of every write to the report, its assessments and extensions and the pupil's
+gender, never apart from them."""
+
+import datetime
+import importlib
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from portal import rules
+from referrals import facts, services
+from referrals.models import ConcernFact, PreliminaryAssessment
+
+pytestmark = pytest.mark.django_db
+
+
+def no_drift():
+    return facts.drift() == {"missing": [], "extra": [], "wrong": []}
+
+
+def fact(concern) -> ConcernFact:
+    return ConcernFact.objects.get(pk=concern.pk)
+
+
+def test_a_report_gets_its_row_when_filed(world, file_concern):
+    concern = file_concern(world.teacher_a, world.pupil_a)
+    row = fact(concern)
+    assert (row.intake_unit_id, row.reporting_unit_id) == (
+        world.intake_kungsholmen.pk,
+        world.school_a.pk,
+    )
+    assert (row.gender, row.channel, row.received_at) == (
+        world.pupil_a.gender,
+        "portal",
+        concern.received_at,
+    )
+    assert row.protection_assessed_at is None and row.decided_at is None
+    assert (row.decision, row.flagged, row.extended) == ("", False, False)
+    assert no_drift()
+
+
+def test_assessments_and_an_extension_reach_the_row(world, file_concern):
+    concern = file_concern(world.teacher_a, world.pupil_a, categories=["violence_home"])
+    protection = services.protection_assessment_record(
+        concern=concern,
+        by=world.social_kungsholmen,
+        immediate_protection_needed=False,
+        reasoning="Tryggt i skolan.",
+    )
+    assert fact(concern).protection_assessed_at == protection.assessed_at
+    services.preliminary_extension_record(
+        concern=concern,
+        by=world.social_kungsholmen,
+        reason=rules.EXTENSION_REASONS[0][0],
+        explanation="Väntar på tolk.",
+        new_due_on=concern.preliminary_due_on + datetime.timedelta(days=7),
+    )
+    assert fact(concern).extended
+    decision = services.preliminary_decision_record(
+        concern=concern,
+        by=world.social_kungsholmen,
+        decision=PreliminaryAssessment.Decision.NOT_OPEN,
+        reasoning="Ingen utredning.",
+        violence_override_reason="Familjen har redan stöd.",
+    )
+    row = fact(concern)
+    assert (row.decided_at, row.decision, row.flagged) == (decision.decided_at, "not_open", True)
+    assert no_drift()
+
+
+def test_the_pupils_gender_follows_the_pupil(world, file_concern):
+    concern = file_concern(world.teacher_a, world.pupil_a)
+    pupil = world.pupil_a
+    pupil.gender = "boy" if pupil.gender != "boy" else "girl"
+    pupil.save()
+    assert fact(concern).gender == pupil.gender
+    assert no_drift()
+
+
+def test_drift_names_a_row_written_past_the_source(world, file_concern):
+    concern = file_concern(world.teacher_a, world.pupil_a)
+    ConcernFact.objects.filter(pk=concern.pk).update(channel="letter")
+    assert facts.drift() == {"missing": [], "extra": [], "wrong": [concern.pk]}
+    with pytest.raises(CommandError, match=r"dashboard rows of the reports \(missing: 0"):
+        call_command("derived_rows", "--check")
+    call_command("derived_rows", "--rebuild")
+    assert no_drift()
+
+
+def test_the_migration_and_rebuild_fill_what_the_source_says(world, file_concern):
+    first = file_concern(world.teacher_a, world.pupil_a, categories=["violence_home"])
+    services.preliminary_decision_record(
+        concern=first,
+        by=world.social_kungsholmen,
+        decision=PreliminaryAssessment.Decision.OPEN,
+        reasoning="Utredning.",
+    )
+    file_concern(world.teacher_a, world.pupil_a_lives_sodermalm)
+    want = facts.source()
+    assert len(want) == 2
+    ConcernFact.objects.all().delete()
+    migration = importlib.import_module("referrals.migrations.0008_concern_facts")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FILL)
+    assert facts.stored() == want
+    assert facts.rebuild() == 2
+    assert facts.stored() == want
