@@ -116,6 +116,11 @@ def consent_covers_group(student, group) -> bool:
 
 def prompt_for(user, student):
     """The placement to prompt ``user`` about on ``student``'s page, or None."""
+    from cases.models import Placement
+
+    # Few pupils are placed: one index probe for the rest, not the prompt's rules.
+    if not Placement.objects.filter(student=student, status=Placement.Status.ACTIVE).exists():
+        return None
     placement = prompt_placements_for(user).filter(student=student).first()
     if placement is None or consent_covers_group(student, placement.group):
         return None
