@@ -46,6 +46,7 @@ from portal.dashboards import (
 )
 from portal.models import Unit
 from referrals.models import (
+    ConcernCategory,
     ConcernFact,
     Investigation,
     InvestigationExtension,
@@ -247,19 +248,18 @@ def concerns_by_school(query: DashboardQuery) -> Table:
 
 
 def concerns_by_category(query: DashboardQuery) -> Table:
-    # The reports' dashboard rows in scope, each joined to the categories it names.
     qs = query.restrict(
-        ConcernFact.objects.filter(query.span.moments("received_at")),
-        FACTS,
-        district=FACT_FILTERS["district"],
-        school=FACT_FILTERS["school"],
+        ConcernCategory.objects.filter(query.span.moments("concern__received_at")),
+        CONCERNS.via("concern__"),
+        district="concern__" + CONCERN_FILTERS["district"],
+        school="concern__" + CONCERN_FILTERS["school"],
     )
     data = count_split(
         qs,
-        gender=FACT_GENDER,
+        gender="concern__student__gender",
         measures={"n": None},
-        periods=_periods(query, lambda p: p.moments("received_at")),
-        by="concern__categories__category",
+        periods=_periods(query, lambda p: p.moments("concern__received_at")),
+        by="category",
     )
     empty = empty_counts(("cur", "prev"), ("n",))
     rows = [
