@@ -97,9 +97,8 @@ def _apply(have: Reach, want: Reach) -> None:
     gone = [key for key in have if key not in want]
     for district, student in gone:
         DistrictReach.objects.filter(district_id=district, student_id=student).delete()
-    for flag in (True, False):
-        changed = [k for k, v in want.items() if k in have and have[k] != v and v is flag]
-        for district, student in changed:
+    for (district, student), flag in want.items():
+        if (district, student) in have and have[(district, student)] != flag:
             DistrictReach.objects.filter(district_id=district, student_id=student).update(
                 open_investigation=flag
             )
