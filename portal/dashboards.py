@@ -393,10 +393,10 @@ class ScopeRule:
         )
 
     def q(
-        self, scope: Scope, units_in_districts: Callable[[], list[int]] | None = None
+        self, scope: Scope, units_in_districts: Callable[[], Iterable[int]] | None = None
     ) -> Q | None:
         """``units_in_districts`` gives the ids of the units in the manager's
-        districts; needed only for ``district_units``."""
+        districts (a list, or a subquery of them); needed only for ``district_units``."""
         if scope.manager_city:
             return Q()
         parts = []

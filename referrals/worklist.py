@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
+from portal.dashboards import ScopeRule
 from portal.models import Unit
 from portal.roles import Role
 from portal.worklist import WorklistItem, register_worklist_item
@@ -20,23 +20,15 @@ def _may_open_inbox(scope: Scope) -> bool:
     return scope.has_role(Role.SOCIAL_WORKER)
 
 
-def _unit_filter(scope: Scope, unit_field: str) -> Q | None:
-    """Rows whose social-services unit is within the manager's scope, compared on
-    the row's own (indexed) unit column."""
-    if scope.manager_city:
-        return Q()
-    q = Q(
-        **{
-            f"{unit_field}_id__in": Unit.objects.filter(
-                district_id__in=scope.manager_district_ids
-            ).values("pk")
-        }
-    ) | Q(**{f"{unit_field}_id__in": scope.manager_unit_ids})
-    return q if scope.manager_district_ids or scope.manager_unit_ids else None
-
-
 def _count(model, unit_field: str, scope: Scope, **filters) -> int:
-    q = _unit_filter(scope, unit_field)
+    """Rows within the manager's scope by their social-services unit, by the same
+    rule as the dashboard's, compared on the row's own (indexed) unit column."""
+    column = f"{unit_field}_id"
+    rule = ScopeRule(districts=(), units=(column,), district_units=(column,))
+    q = rule.q(
+        scope,
+        lambda: Unit.objects.filter(district_id__in=scope.manager_district_ids).values("pk"),
+    )
     if q is None:
         return 0
     return model.objects.filter(q, **filters).count()
