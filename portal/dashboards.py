@@ -419,6 +419,11 @@ def _units_in_districts(district_ids: Iterable[int]) -> list[int]:
     return sorted(Unit.objects.filter(district_id__in=district_ids).values_list("pk", flat=True))
 
 
+#: How a panel applies a filter: the field path compared with the chosen value, or a
+#: function from the value to the condition.
+FilterPath = str | Callable[[Any], Q]
+
+
 @dataclass
 class DashboardQuery:
     """Who asks, for which period and filters: what every selector receives."""
@@ -459,22 +464,24 @@ class DashboardQuery:
         queryset,
         rule: ScopeRule,
         *,
-        district: str | None = None,
-        school: str | None = None,
-        category: str | None = None,
+        district: FilterPath | None = None,
+        school: FilterPath | None = None,
+        category: FilterPath | None = None,
     ):
-        """``queryset`` narrowed to the manager's scope and to the filters that apply
-        (each given as the path the filter compares with)."""
+        """``queryset`` narrowed to the manager's scope and to the filters that apply,
+        each given as the path the filter compares with, or as a function from the
+        chosen value to the condition."""
         where = rule.q(self.scope, self._units_in_districts)
         if where is None:
             return queryset.none()
         queryset = queryset.filter(where)
-        if district and self.filters.district:
-            queryset = queryset.filter(**{district: self.filters.district})
-        if school and self.filters.school:
-            queryset = queryset.filter(**{school: self.filters.school})
-        if category and self.filters.category:
-            queryset = queryset.filter(**{category: self.filters.category})
+        for path, value in (
+            (district, self.filters.district),
+            (school, self.filters.school),
+            (category, self.filters.category),
+        ):
+            if path and value:
+                queryset = queryset.filter(path(value) if callable(path) else Q(**{path: value}))
         return queryset
 
 

@@ -40,17 +40,15 @@ from portal.dashboards import (
     add_counts,
     count_split,
     day_start,
-    empty_counts,
     median_split,
     register_panel,
 )
 from portal.models import Unit
+from referrals.facts import has_category
 from referrals.models import (
-    ConcernCategory,
     ConcernFact,
     Investigation,
     InvestigationExtension,
-    NotificationMeeting,
     Suspension,
 )
 
@@ -71,7 +69,7 @@ CONCERN_FILTERS = {
 #: Reports are counted from their dashboard rows (referrals.facts): the same units
 #: under the same names, the pupil's gender and the assessments on the row.
 FACTS = CONCERNS
-FACT_FILTERS = {**CONCERN_FILTERS, "category": "concern__categories__category"}
+FACT_FILTERS = {**CONCERN_FILTERS, "category": has_category}
 FACT_GENDER = "gender"
 INVESTIGATION_SCOPE = ScopeRule(
     districts=(), units=("unit_id", "concern__intake_unit_id"), district_units=("unit_id",)
@@ -249,22 +247,18 @@ def concerns_by_school(query: DashboardQuery) -> Table:
 
 def concerns_by_category(query: DashboardQuery) -> Table:
     qs = query.restrict(
-        ConcernCategory.objects.filter(query.span.moments("concern__received_at")),
-        CONCERNS.via("concern__"),
-        district="concern__" + CONCERN_FILTERS["district"],
-        school="concern__" + CONCERN_FILTERS["school"],
+        ConcernFact.objects.filter(query.span.moments("received_at")),
+        FACTS,
+        district=FACT_FILTERS["district"],
+        school=FACT_FILTERS["school"],
     )
     data = count_split(
         qs,
-        gender="concern__student__gender",
-        measures={"n": None},
-        periods=_periods(query, lambda p: p.moments("concern__received_at")),
-        by="category",
+        gender=FACT_GENDER,
+        measures={code: has_category(code) for code, _label in rules.CONCERN_CATEGORIES},
+        periods=_periods(query, lambda p: p.moments("received_at")),
     )
-    empty = empty_counts(("cur", "prev"), ("n",))
-    rows = [
-        _row(data.get(code, empty), "n", code, label) for code, label in rules.CONCERN_CATEGORIES
-    ]
+    rows = [_row(data, code, code, label) for code, label in rules.CONCERN_CATEGORIES]
     return Table(
         "concerns_by_category",
         rows,
@@ -518,25 +512,28 @@ def decisions(query: DashboardQuery) -> Table:
 
 
 def notification_meetings(query: DashboardQuery) -> Table:
-    periods = _periods(query, lambda p: p.moments("decided_at"))
+    periods = _periods(query, lambda p: p.moments("meeting_decided_at"))
     qs = query.restrict(
-        NotificationMeeting.objects.filter(query.span.moments("decided_at")),
-        CONCERNS.via("concern__"),
-        **{k: "concern__" + v for k, v in CONCERN_FILTERS.items()},
+        ConcernFact.objects.filter(query.span.moments("meeting_decided_at")),
+        FACTS,
+        **FACT_FILTERS,
     )
     now = timezone.now()
-    offered = Q(meeting__isnull=False)
-    cancelled = Q(meeting__status=Meeting.Status.CANCELLED)
+    # The row holds the offered meeting's status; none when no meeting is offered.
+    offered = ~Q(meeting_status="")
+    cancelled = Q(meeting_status=Meeting.Status.CANCELLED)
     # The portal does not yet mark a meeting held: one whose time has passed
     # without a cancellation counts as held.
-    held = Q(meeting__status=Meeting.Status.HELD) | Q(
-        meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__lt=now
+    held = Q(meeting_status=Meeting.Status.HELD) | Q(
+        meeting_status=Meeting.Status.SCHEDULED, meeting_starts_at__lt=now
     )
-    upcoming = Q(meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__gte=now)
-    reasons = {f"skip_{code}": Q(skip_reason=code) for code, _label in rules.MEETING_SKIP_REASONS}
+    upcoming = Q(meeting_status=Meeting.Status.SCHEDULED, meeting_starts_at__gte=now)
+    reasons = {
+        f"skip_{code}": Q(meeting_skip_reason=code) for code, _label in rules.MEETING_SKIP_REASONS
+    }
     data = count_split(
         qs,
-        gender="concern__student__gender",
+        gender=FACT_GENDER,
         periods=periods,
         measures={
             "decided": None,

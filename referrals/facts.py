@@ -2,19 +2,22 @@
 with what its counts need, kept here.
 
 Counting a district's reports by receipt, deadline and decision from the
-reports themselves joins a hundred thousand reports with their assessments and
-their pupils for every figure. The fact row holds the units, the pupil's gender,
-receipt, the two deadlines, when each was met and the decision, so each count
-is one range scan of one index.
+reports themselves joins a hundred thousand reports with their assessments,
+meetings and pupils for every figure. The fact row holds the units, the pupil's
+gender, the categories (one bit each), receipt, the two deadlines, when each was
+met, the decision and the anmälningsmöte, so each count is one range scan of one
+index.
 
 The rows are derived, never decided: ``refresh`` rewrites a report's row from
 the source tables, from the model signals of every table it reads (the report,
-its skyddsbedömning, förhandsbedömning and extensions, and the pupil, whose
-gender it copies), inside the transaction of the write. Queryset ``update()``
-and ``bulk_create`` send no signals: the demo's backdating calls ``refresh``,
-the city-scale generator ``rebuild``, and ``drift()`` finds any row that
-differs from its source (the tests call it after each service;
-``manage.py derived_rows --check`` on a database).
+its categories, skyddsbedömning, förhandsbedömning, extensions and
+anmälningsmöte with its meeting, and the pupil, whose gender it copies), inside
+the transaction of the write. Queryset ``update()`` and ``bulk_create`` send no
+signals: the report's categories are written in bulk and refreshed by the
+service that files it, the demo's backdating calls ``refresh``, the city-scale
+generator ``rebuild``, and ``drift()`` finds any row that differs from its
+source (the tests call it after each service; ``manage.py derived_rows
+--check`` on a database).
 """
 
 from __future__ import annotations
@@ -22,17 +25,48 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save
 
-from cases.models import Student
+from cases.models import Meeting, Student
 from referrals.models import (
     Concern,
+    ConcernCategory,
     ConcernFact,
+    NotificationMeeting,
     PreliminaryAssessment,
     PreliminaryExtension,
     ProtectionAssessment,
 )
+
+#: Each category's bit in ``ConcernFact.categories``. Fixed here, not taken from the
+#: order of the categories, so that a stored row keeps its meaning; a new category
+#: takes the next free bit (and FILL_SQL its line).
+CATEGORY_BITS = {
+    "violence_home": 1,
+    "sexual_abuse": 2,
+    "honour_violence": 4,
+    "criminality": 8,
+    "mental_ill_health": 16,
+    "substance_use": 32,
+    "school_absence": 64,
+    "behaviour": 128,
+    "other": 256,
+}
+
+
+def categories_mask(codes: Iterable[str]) -> int:
+    mask = 0
+    for code in codes:
+        mask |= CATEGORY_BITS[code]
+    return mask
+
+
+def has_category(code: str, path: str = "categories") -> Q:
+    """Rows whose report names the category ``code`` (``path``: the bits' field)."""
+    return Q(GreaterThan(F(path).bitand(CATEGORY_BITS[code]), 0))
+
 
 #: fact field -> where it comes from, seen from the report
 SOURCES = {
@@ -47,8 +81,12 @@ SOURCES = {
     "decided_at": "preliminary_assessment__decided_at",
     "decision": "preliminary_assessment__decision",
     "flagged": "preliminary_assessment__flagged_to_manager",
+    "meeting_decided_at": "notification_meeting__decided_at",
+    "meeting_skip_reason": "notification_meeting__skip_reason",
+    "meeting_status": "notification_meeting__meeting__status",
+    "meeting_starts_at": "notification_meeting__meeting__starts_at",
 }
-FIELDS = [*SOURCES, "extended"]
+FIELDS = [*SOURCES, "extended", "categories"]
 
 Facts = dict[int, tuple]
 
@@ -58,14 +96,22 @@ def source(concern_ids: list[int] | None = None) -> Facts:
     reports = Concern.objects.annotate(
         x_extended=Exists(PreliminaryExtension.objects.filter(concern=OuterRef("pk")))
     )
+    categories = ConcernCategory.objects.all()
     if concern_ids is not None:
         reports = reports.filter(pk__in=concern_ids)
+        categories = categories.filter(concern_id__in=concern_ids)
+    masks: dict[int, int] = {}
+    for concern_id, code in categories.values_list("concern_id", "category").iterator(
+        chunk_size=10_000
+    ):
+        masks[concern_id] = masks.get(concern_id, 0) | CATEGORY_BITS[code]
     wanted: Facts = {}
     for row in reports.values_list("pk", *SOURCES.values(), "x_extended").iterator(
         chunk_size=10_000
     ):
-        values = dict(zip(FIELDS, row[1:], strict=True))
-        values["decision"] = values["decision"] or ""
+        values = dict(zip(FIELDS, (*row[1:], masks.get(row[0], 0)), strict=True))
+        for blank in ("decision", "meeting_skip_reason", "meeting_status"):
+            values[blank] = values[blank] or ""
         values["flagged"] = bool(values["flagged"])
         values["extended"] = bool(values["extended"])
         wanted[row[0]] = tuple(values[f] for f in FIELDS)
@@ -110,16 +156,29 @@ FILL_SQL = """
 INSERT INTO referrals_concernfact (
     concern_id, intake_unit_id, reporting_unit_id, channel, gender, received_at,
     protection_due_on, protection_assessed_at, preliminary_due_on, decided_at,
-    decision, flagged, extended
+    decision, flagged, extended, categories,
+    meeting_decided_at, meeting_skip_reason, meeting_status, meeting_starts_at
 )
 SELECT c.id, c.intake_unit_id, c.reporting_unit_id, c.channel, s.gender, c.received_at,
     c.protection_due_on, pa.assessed_at, c.preliminary_due_on, p.decided_at,
     COALESCE(p.decision, ''), COALESCE(p.flagged_to_manager, 1 = 0),
-    EXISTS (SELECT 1 FROM referrals_preliminaryextension e WHERE e.concern_id = c.id)
+    EXISTS (SELECT 1 FROM referrals_preliminaryextension e WHERE e.concern_id = c.id),
+    COALESCE((
+        SELECT SUM(CASE cc.category
+            WHEN 'violence_home' THEN 1 WHEN 'sexual_abuse' THEN 2
+            WHEN 'honour_violence' THEN 4 WHEN 'criminality' THEN 8
+            WHEN 'mental_ill_health' THEN 16 WHEN 'substance_use' THEN 32
+            WHEN 'school_absence' THEN 64 WHEN 'behaviour' THEN 128
+            WHEN 'other' THEN 256 END)
+        FROM referrals_concerncategory cc WHERE cc.concern_id = c.id
+    ), 0),
+    n.decided_at, COALESCE(n.skip_reason, ''), COALESCE(m.status, ''), m.starts_at
 FROM referrals_concern c
 JOIN cases_student s ON s.id = c.student_id
 LEFT JOIN referrals_protectionassessment pa ON pa.concern_id = c.id
 LEFT JOIN referrals_preliminaryassessment p ON p.concern_id = c.id
+LEFT JOIN referrals_notificationmeeting n ON n.concern_id = c.id
+LEFT JOIN cases_meeting m ON m.id = n.meeting_id
 """
 
 
@@ -143,9 +202,20 @@ def _report_saved(sender, instance, raw=False, **kwargs):
 
 
 def _part_changed(sender, instance, raw=False, **kwargs):
-    # An assessment or extension saved or deleted: its report's row.
+    # A category, assessment, extension or anmälningsmöte saved or deleted: its
+    # report's row.
     if not raw:
         refresh([instance.concern_id])
+
+
+def _meeting_saved(sender, instance, raw=False, **kwargs):
+    # An anmälningsmöte held, moved or cancelled (other meetings have no report).
+    if not raw:
+        refresh(
+            NotificationMeeting.objects.filter(meeting=instance).values_list(
+                "concern_id", flat=True
+            )
+        )
 
 
 def _pupil_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
@@ -157,8 +227,16 @@ def _pupil_saved(sender, instance, created=False, raw=False, update_fields=None,
 
 def connect() -> None:
     post_save.connect(_report_saved, sender=Concern, dispatch_uid="referrals.facts.report")
-    for model in (ProtectionAssessment, PreliminaryAssessment, PreliminaryExtension):
+    parts = (
+        ConcernCategory,
+        ProtectionAssessment,
+        PreliminaryAssessment,
+        PreliminaryExtension,
+        NotificationMeeting,
+    )
+    for model in parts:
         uid = f"referrals.facts.{model.__name__}"
         post_save.connect(_part_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_part_changed, sender=model, dispatch_uid=uid)
+    post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="referrals.facts.meeting")
     post_save.connect(_pupil_saved, sender=Student, dispatch_uid="referrals.facts.pupil")

@@ -617,11 +617,12 @@ class DistrictReach(models.Model):
 
 class ConcernFact(models.Model):
     """What the managers' dashboard counts about one report, on one row: the units,
-    the pupil's gender, receipt, the two deadlines and when each was met, and the
-    decision. Derived rows, kept by ``referrals.facts`` in the same transaction as
-    every write to the report, its assessments and extensions (and the pupil's
-    gender), so a dashboard count is one index range scan instead of a join of the
-    district's reports with their assessments and pupils."""
+    the pupil's gender, the categories, receipt, the two deadlines and when each was
+    met, the decision and the anmälningsmöte. Derived rows, kept by
+    ``referrals.facts`` in the same transaction as every write to the report, its
+    categories, assessments, extensions and anmälningsmöte (and the pupil's gender),
+    so a dashboard count is one index range scan instead of a join of the district's
+    reports with their assessments, meetings and pupils."""
 
     concern = models.OneToOneField(
         Concern, primary_key=True, on_delete=models.CASCADE, related_name="fact"
@@ -642,6 +643,14 @@ class ConcernFact(models.Model):
     decision = models.CharField(max_length=20, blank=True)
     flagged = models.BooleanField(default=False)
     extended = models.BooleanField(default=False)
+    #: The report's categories, one bit each (``referrals.facts.CATEGORY_BITS``).
+    categories = models.PositiveIntegerField(default=0)
+    #: The anmälningsmöte decision (SoL 14:1a): when it was made, the reason when no
+    #: meeting is offered, and the offered meeting's status and time.
+    meeting_decided_at = models.DateTimeField(null=True)
+    meeting_skip_reason = models.CharField(max_length=30, blank=True)
+    meeting_status = models.CharField(max_length=20, blank=True)
+    meeting_starts_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("dashboard row of a concern report")
@@ -658,13 +667,28 @@ class ConcernFact(models.Model):
                     "protection_assessed_at",
                     "decided_at",
                     "extended",
+                    "categories",
                 ],
                 name="concern_fact_unit_received",
             ),
             models.Index(
                 fields=["intake_unit", "decided_at"],
-                include=["concern", "gender", "received_at", "decision", "flagged"],
+                include=["concern", "gender", "received_at", "decision", "flagged", "categories"],
                 name="concern_fact_unit_decided",
+            ),
+            models.Index(
+                fields=["intake_unit", "meeting_decided_at"],
+                include=[
+                    "concern",
+                    "gender",
+                    "reporting_unit",
+                    "categories",
+                    "meeting_skip_reason",
+                    "meeting_status",
+                    "meeting_starts_at",
+                ],
+                condition=Q(meeting_decided_at__isnull=False),
+                name="concern_fact_unit_meeting",
             ),
             models.Index(fields=["reporting_unit", "received_at"], name="concern_fact_school"),
         ]

@@ -17,7 +17,7 @@ from portal import calendar, changelog, rules
 from portal.access import scope
 from portal.models import Unit, User
 from portal.roles import Role
-from referrals import deadlines
+from referrals import deadlines, facts
 from referrals.models import (
     Amendment,
     Channel,
@@ -163,6 +163,8 @@ def _create_concern(*, codes: list[str], received_at: datetime.datetime, **field
     changelog.bulk_create(
         ConcernCategory, [ConcernCategory(concern=concern, category=code) for code in codes]
     )
+    # Written in bulk, without signals: the dashboard row takes the categories here.
+    facts.refresh([concern.pk])
     return concern
 
 

@@ -8,7 +8,10 @@ import importlib
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
+from cases.models import Meeting
+from cases.services import meeting_cancel, meeting_reschedule
 from portal import rules
 from referrals import facts, services
 from referrals.models import ConcernFact, PreliminaryAssessment
@@ -79,6 +82,63 @@ def test_the_pupils_gender_follows_the_pupil(world, file_concern):
     assert no_drift()
 
 
+def test_the_categories_are_one_bit_each(world, file_concern):
+    codes = {code for code, _label in rules.CONCERN_CATEGORIES}
+    bits = list(facts.CATEGORY_BITS.values())
+    assert set(facts.CATEGORY_BITS) == codes
+    assert sorted(bits) == [1 << i for i in range(len(codes))]
+
+    concern = file_concern(
+        world.teacher_a, world.pupil_a, categories=["violence_home", "criminality"]
+    )
+    other = file_concern(world.teacher_a, world.pupil_a, categories=["other"])
+    assert (
+        fact(concern).categories
+        == facts.CATEGORY_BITS["violence_home"] | facts.CATEGORY_BITS["criminality"]
+    )
+    assert fact(other).categories == facts.CATEGORY_BITS["other"]
+    named = ConcernFact.objects.filter(facts.has_category("criminality"))
+    assert list(named.values_list("pk", flat=True)) == [concern.pk]
+    assert no_drift()
+
+
+def test_the_anmalningsmote_reaches_the_row_and_follows_its_meeting(world, file_concern):
+    offered = file_concern(world.teacher_a, world.pupil_a)
+    skipped = file_concern(world.teacher_a, world.pupil_a)
+    assert fact(offered).meeting_decided_at is None
+    starts = timezone.now() + datetime.timedelta(days=5)
+    decision = services.notification_meeting_schedule(
+        concern=offered,
+        by=world.social_kungsholmen,
+        starts_at=starts,
+        duration_minutes=45,
+        place="Socialkontoret",
+    )
+    row = fact(offered)
+    assert (row.meeting_decided_at, row.meeting_status, row.meeting_starts_at) == (
+        decision.decided_at,
+        Meeting.Status.SCHEDULED,
+        starts,
+    )
+    assert row.meeting_skip_reason == ""
+    moved = starts + datetime.timedelta(days=1)
+    meeting_reschedule(meeting=decision.meeting, by=world.social_kungsholmen, starts_at=moved)
+    assert fact(offered).meeting_starts_at == moved
+    meeting_cancel(meeting=decision.meeting, by=world.social_kungsholmen)
+    assert fact(offered).meeting_status == Meeting.Status.CANCELLED
+
+    services.notification_meeting_skip(
+        concern=skipped,
+        by=world.social_kungsholmen,
+        reason="crime_at_home",
+        explanation="Misstanke om brott i hemmet.",
+    )
+    row = fact(skipped)
+    assert (row.meeting_status, row.meeting_skip_reason) == ("", "crime_at_home")
+    assert row.meeting_decided_at is not None
+    assert no_drift()
+
+
 def test_drift_names_a_row_written_past_the_source(world, file_concern):
     concern = file_concern(world.teacher_a, world.pupil_a)
     ConcernFact.objects.filter(pk=concern.pk).update(channel="letter")
@@ -97,11 +157,21 @@ def test_the_migration_and_rebuild_fill_what_the_source_says(world, file_concern
         decision=PreliminaryAssessment.Decision.OPEN,
         reasoning="Utredning.",
     )
+    services.notification_meeting_schedule(
+        concern=first,
+        by=world.social_kungsholmen,
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+        duration_minutes=45,
+        place="Socialkontoret",
+    )
     file_concern(world.teacher_a, world.pupil_a_lives_sodermalm)
     want = facts.source()
     assert len(want) == 2
+    assert fact(first).categories and fact(first).meeting_status == Meeting.Status.SCHEDULED
     ConcernFact.objects.all().delete()
-    migration = importlib.import_module("referrals.migrations.0008_concern_facts")
+    migration = importlib.import_module(
+        "referrals.migrations.0009_concern_fact_categories_meetings"
+    )
     with connection.cursor() as cursor:
         cursor.execute(migration.FILL)
     assert facts.stored() == want
