@@ -73,3 +73,8 @@ class CasesConfig(AppConfig):
         from cases import audit
 
         audit.register()
+        from cases import pupil_gender
+        from cases.models import Placement, SipPlan
+
+        pupil_gender.keep(SipPlan)
+        pupil_gender.keep(Placement)

@@ -67,11 +67,15 @@ def register_change_history() -> None:
     track(StudentGroupObjectPermission)
     track(Meeting, masked=["agenda", "minutes", "video_link"], excluded=["updated_at"])
     track(MeetingParticipant, masked=["email"])
-    track(SipPlan, masked=["outcome", "escalation_reason"])
+    track(SipPlan, masked=["outcome", "escalation_reason"], excluded=["pupil_gender"])
     track(SipParticipant, masked=["email"])
     track(SipVersion, masked=["needs", "follow_up_how"])
     track(SipIntervention, masked=["what"])
-    track(Placement, masked=["reason", "decision_reason", "end_reason"])
+    track(
+        Placement,
+        masked=["reason", "decision_reason", "end_reason"],
+        excluded=["pupil_gender"],
+    )
     track(AbsenceRecord)
     track(AbsenceInvestigation, masked=["findings", "outcome"])
     track(Insats, excluded=["updated_at"])

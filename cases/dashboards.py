@@ -58,6 +58,8 @@ ABSENCE_FILTERS = {"district": "school_unit__district_id", "school": "school_uni
 FILTERS = frozenset({"district", "school"})
 
 GENDER = "student__gender"
+#: SIPs and placements carry a copy of the pupil's gender (cases.pupil_gender).
+PUPIL_GENDER = "pupil_gender"
 PERIODS = ("cur", "prev")
 
 
@@ -100,7 +102,7 @@ def sips(query: DashboardQuery) -> Table:
             | span.moments("escalated_at")
             | span.moments("closed_at")
         ),
-        gender=GENDER,
+        gender=PUPIL_GENDER,
         measures={
             **_in_periods(query, "started", lambda p: p.moments("created_at")),
             **_in_periods(query, "activated", lambda p: p.moments("activated_at")),
@@ -116,7 +118,7 @@ def sips(query: DashboardQuery) -> Table:
         restricted.filter(status__in=[SipPlan.Status.ACTIVE, SipPlan.Status.DRAFT]).annotate(
             follow_up_on=_follow_up_on()
         ),
-        gender=GENDER,
+        gender=PUPIL_GENDER,
         measures={
             "active": active,
             "on_schedule": active & (Q(follow_up_on__gte=today) | Q(follow_up_on__isnull=True)),
@@ -169,7 +171,9 @@ def placements_now(query: DashboardQuery) -> Table:
         PLACEMENT_SCOPE,
         **PLACEMENT_FILTERS,
     )
-    data = count_split(qs, gender=GENDER, measures={"n": None}, by=("group__group_type", "status"))
+    data = count_split(
+        qs, gender=PUPIL_GENDER, measures={"n": None}, by=("group__group_type", "status")
+    )
     rows, sums = [], []
     for group_type, type_label in Unit.GroupType.choices:
         members = [
@@ -219,7 +223,7 @@ def placements_flow(query: DashboardQuery) -> Table:
     started = Q(status__in=[Placement.Status.ACTIVE, Placement.Status.ENDED])
     data = count_split(
         qs,
-        gender=GENDER,
+        gender=PUPIL_GENDER,
         measures={
             **_in_periods(query, "applied", lambda p: p.moments("applied_at")),
             **_in_periods(query, "decided", lambda p: p.moments("decided_at")),

@@ -179,6 +179,8 @@ def _seed_placements(pupils, *, principal, decider, group) -> None:
         rows.append(
             Placement(
                 student=pupil,
+                # Written in bulk, without the signal that copies it.
+                pupil_gender=pupil.gender,
                 group=group,
                 status=status,
                 reason="Stora behov av en mindre grupp; anpassningarna i klassen har inte räckt.",

@@ -272,6 +272,8 @@ class SipPlan(models.Model):
         CLOSED = "closed", _("Closed")
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="sip_plans")
+    #: A copy of the pupil's gender for the dashboard's split (cases.pupil_gender).
+    pupil_gender = models.CharField(_("pupil's gender"), max_length=10, blank=True, editable=False)
     convenor = models.ForeignKey(
         "portal.User", verbose_name=_("convenor"), on_delete=models.PROTECT, related_name="+"
     )
@@ -401,6 +403,8 @@ class Placement(models.Model):
         ENDED = "ended", pgettext_lazy("placement status", "Ended")
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="placements")
+    #: A copy of the pupil's gender for the dashboard's split (cases.pupil_gender).
+    pupil_gender = models.CharField(_("pupil's gender"), max_length=10, blank=True, editable=False)
     group = models.ForeignKey(
         Unit,
         verbose_name=_("group"),

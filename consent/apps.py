@@ -18,7 +18,11 @@ class ConsentConfig(AppConfig):
         register_student_rule(policy.students_named_in_consents)
         register_demo_step(seed_consents, order=20)
         # Audit (issue 8): change history, access bases and report sections.
+        from cases import pupil_gender
         from consent import audit
+        from consent.models import Consent
+
+        pupil_gender.keep(Consent)
 
         audit.register()
         # Consent prompts for pupils in special teaching groups (issue 12).

@@ -34,7 +34,7 @@ from portal.changelog import track
 
 
 def register_change_history() -> None:
-    track(Consent, masked=["purpose", "withdrawal_note"])
+    track(Consent, masked=["purpose", "withdrawal_note"], excluded=["pupil_gender"])
     track(ConsentGiver)
     track(ConsentParty)
     track(ConsentCategory)

@@ -50,7 +50,7 @@ def consents(query: DashboardQuery) -> Table:
     )
     data = count_split(
         qs,
-        gender="student__gender",
+        gender="pupil_gender",  # a copy on the row (cases.pupil_gender)
         measures={
             "cur_recorded": cur.moments("recorded_at"),
             "prev_recorded": prev.moments("recorded_at"),

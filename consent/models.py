@@ -46,6 +46,8 @@ class Consent(models.Model):
     student = models.ForeignKey(
         Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="consents"
     )
+    #: A copy of the pupil's gender for the dashboard's split (cases.pupil_gender).
+    pupil_gender = models.CharField(_("pupil's gender"), max_length=10, blank=True, editable=False)
     purpose = models.TextField(_("purpose"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
@@ -98,7 +100,14 @@ class Consent(models.Model):
             # withdrawn, active today): read from the index alone.
             models.Index(
                 fields=["recorded_by_unit", "recorded_at"],
-                include=["id", "student", "withdrawn_at", "valid_from", "valid_to"],
+                include=[
+                    "id",
+                    "student",
+                    "pupil_gender",
+                    "withdrawn_at",
+                    "valid_from",
+                    "valid_to",
+                ],
                 name="consent_unit_recorded_cover",
             ),
         ]

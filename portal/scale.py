@@ -285,6 +285,7 @@ class Pupil:
     born: datetime.date
     guardians: list[int]
     guardian_names: list[str]
+    gender: str
 
 
 class ScaleSeeder:
@@ -411,14 +412,23 @@ class ScaleSeeder:
         ):
             guardians.setdefault(student_id, []).append((guardian_id, f"{first} {last}"))
         school_ids = set(org.school_form)
-        for pupil_id, school, district, born in Student.objects.order_by("id").values_list(
-            "id", "school_unit_id", "home_district_id", "birth_date"
-        ):
+        students = Student.objects.order_by("id").values_list(
+            "id", "school_unit_id", "home_district_id", "birth_date", "gender"
+        )
+        for pupil_id, school, district, born, gender in students:
             if school not in school_ids:
                 continue
             own = guardians.get(pupil_id, [])
             self.pupils.append(
-                Pupil(pupil_id, school, district, born, [g for g, _ in own], [n for _, n in own])
+                Pupil(
+                    pupil_id,
+                    school,
+                    district,
+                    born,
+                    [g for g, _ in own],
+                    [n for _, n in own],
+                    gender,
+                )
             )
         return True
 
@@ -684,7 +694,7 @@ class ScaleSeeder:
                 ids.append(guardian_id)
                 names.append(f"{g_first} {last}")
                 guardian_id += 1
-            self.pupils.append(Pupil(pupil_id, school, home, born, ids, names))
+            self.pupils.append(Pupil(pupil_id, school, home, born, ids, names, gender))
             pupil_id += 1
             if len(students) >= CHUNK:
                 self._write_pupils(Student, Guardian, Guardianship, students, guardians, links)
@@ -1022,6 +1032,7 @@ class ScaleSeeder:
                     "outcome",
                     "outcome_notes",
                     "opened_by",
+                    "pupil_gender",
                 ],
                 investigations,
             )
@@ -1073,6 +1084,7 @@ class ScaleSeeder:
                 outcome or "",
                 "",
                 opener,
+                pupil.gender,
             )
         )
         ids[model] += 1
@@ -1295,6 +1307,7 @@ class ScaleSeeder:
                         recorder if withdrawn else None,
                         "",
                         None,
+                        pupil.gender,
                     )
                 )
                 chosen = (
@@ -1336,6 +1349,7 @@ class ScaleSeeder:
                     "withdrawn_by",
                     "withdrawal_note",
                     "renews",
+                    "pupil_gender",
                 ],
                 consents,
             )
@@ -1386,6 +1400,7 @@ class ScaleSeeder:
                     outcome,
                     escalated,
                     "No agreement on responsibility." if escalated else "",
+                    pupil.gender,
                 )
             )
             for number in range(1, rng.choice([1, 1, 2]) + 1):
@@ -1456,6 +1471,7 @@ class ScaleSeeder:
                 "outcome",
                 "escalated_at",
                 "escalation_reason",
+                "pupil_gender",
             ],
             plans,
         )
@@ -1551,6 +1567,7 @@ class ScaleSeeder:
                     starts,
                     ends,
                     "Returned to the home school." if ends else "",
+                    pupil.gender,
                 )
             )
             ids[Placement] += 1
@@ -1573,6 +1590,7 @@ class ScaleSeeder:
                 "starts_on",
                 "ends_on",
                 "end_reason",
+                "pupil_gender",
             ],
             placements,
         )

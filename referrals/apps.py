@@ -17,6 +17,10 @@ class ReferralsConfig(AppConfig):
 
         reach.connect()
         facts.connect()
+        from cases import pupil_gender
+        from referrals.models import Investigation
+
+        pupil_gender.keep(Investigation)
         register_student_rule(access.pupils_in_social_cases)
         register_student_rule(access.pupils_for_sip_coordinators)
         register_demo_step(seed_concerns, order=10)

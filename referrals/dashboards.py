@@ -90,6 +90,8 @@ ALL_FILTERS = frozenset({"district", "school", "category"})
 PROTECTION_DUE_LAG_DAYS = 10
 
 GENDER = "student__gender"
+#: Utredningar carry a copy of the pupil's gender (cases.pupil_gender).
+PUPIL_GENDER = "pupil_gender"
 
 
 def _periods(query: DashboardQuery, window) -> dict[str, Q]:
@@ -586,13 +588,13 @@ def investigations_finished(query: DashboardQuery) -> Table:
     within = Q(closed_on__lte=AddMonths("started_on", rules.INVESTIGATION_MONTHS))
     data = count_split(
         qs.filter(query.span.dates("closed_on")),
-        gender=GENDER,
+        gender=PUPIL_GENDER,
         periods=closed,
         measures={"closed": None, "within": within, "later": ~within},
     )
     data |= count_split(
         qs.filter(query.span.dates("started_on")),
-        gender=GENDER,
+        gender=PUPIL_GENDER,
         periods=started,
         measures={"started": None},
     )
@@ -606,7 +608,7 @@ def investigations_finished(query: DashboardQuery) -> Table:
     )
     data |= count_split(
         extensions,
-        gender="investigation__student__gender",
+        gender="investigation__" + PUPIL_GENDER,
         periods=_periods(query, lambda p: p.dates("investigation__closed_on")),
         measures={"extended": None},
         distinct="investigation",
@@ -652,7 +654,7 @@ def investigations_open(query: DashboardQuery) -> Table:
     )
     data = count_split(
         qs,
-        gender=GENDER,
+        gender=PUPIL_GENDER,
         measures={
             "open": None,
             "in_time": Q(due_on__gte=query.today),

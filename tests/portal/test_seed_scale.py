@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 
+from cases import pupil_gender
 from cases.models import SipPlan, Student
 from consent.models import Consent
 from portal.models import District, Unit, User
@@ -99,6 +100,7 @@ def test_deadlines_are_met_and_missed_and_consents_are_in_every_state():
     assert reach.drift() == {"missing": [], "extra": [], "flag": []}
     assert ConcernFact.objects.count() == Concern.objects.count()
     assert facts.drift() == {"missing": [], "extra": [], "wrong": []}
+    assert pupil_gender.drift() == {"wrong": []}
 
 
 @pytest.mark.django_db

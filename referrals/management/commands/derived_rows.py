@@ -1,18 +1,25 @@
-"""Check, or rebuild, the rows referrals derives from its source tables: which
-pupils each district reaches (referrals.reach) and the dashboard's row of each
-report (referrals.facts)."""
+"""Check, or rebuild, the rows derived from their source tables: which pupils
+each district reaches (referrals.reach), the dashboard's row of each report
+(referrals.facts) and the pupil's gender copied onto utredningar, SIPs,
+placements and consents (cases.pupil_gender)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases import pupil_gender
 from referrals import facts, reach
 
-KEPT = {"pupils reached by districts": reach, "dashboard rows of the reports": facts}
+KEPT = {
+    "pupils reached by districts": reach,
+    "dashboard rows of the reports": facts,
+    "pupils' gender on their rows": pupil_gender,
+}
 
 
 class Command(BaseCommand):
     help = (
         "Compare the derived rows (pupils reached by each district, the dashboard's "
-        "rows of the reports) with their source tables (--check), or rebuild them (--rebuild)."
+        "rows of the reports, the pupil's gender on utredningar, SIPs, placements and "
+        "consents) with their source tables (--check), or rebuild them (--rebuild)."
     )
 
     def add_arguments(self, parser):
