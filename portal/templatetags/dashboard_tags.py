@@ -1,25 +1,21 @@
-"""Charts for the dashboard: inline SVG drawn on the server, no script."""
+"""Charts and tables for the dashboard: inline SVG and HTML drawn on the server, no script."""
 
 from django import template
+from django.utils.safestring import SafeString
 
 from portal import dashboard_charts
+from portal.dashboard_tables import table_html
 
 register = template.Library()
 
-_CHARTS = {
-    "trend": dashboard_charts.trend,
-    "bars": dashboard_charts.bars,
-    "shares": dashboard_charts.shares,
-}
 
-
-@register.inclusion_tag("portal/dashboard_chart.html")
-def dashboard_chart(table, kind: str, key: str):
+@register.simple_tag
+def dashboard_chart(table, kind: str, key: str) -> SafeString:
     """The chart of a rendered (already suppressed) table."""
-    draw = _CHARTS.get(kind)
-    return {
-        "kind": kind if draw else "",
-        "chart": draw(table) if draw else None,
-        "table": table,
-        "id": f"chart-{key}",
-    }
+    return dashboard_charts.svg(table, kind, key)
+
+
+@register.simple_tag
+def dashboard_table(table) -> SafeString:
+    """A rendered (already suppressed) table as an HTML table."""
+    return table_html(table)
