@@ -153,3 +153,25 @@ def test_svg_coordinates_are_not_localised_in_swedish(kind, build):
             assert re.fullmatch(rf"{NUMBER},{NUMBER}(?: {NUMBER},{NUMBER})*", value)
         if name == "transform":
             assert re.fullmatch(rf"rotate\(45 {NUMBER} {NUMBER}\)", value)
+
+
+def test_fill_escapes_every_value_as_format_html_does():
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from portal.markup import fill
+
+    values = (
+        '<script>alert("x")</script>',
+        "Tom & Jerry's",
+        gettext_lazy("Total"),
+        mark_safe("<b>shown as it is</b>"),  # noqa: S308 - a constant
+        12,
+        2.5,
+        None,
+        True,
+    )
+    template = "<p>" + "{}|" * len(values) + "</p>"
+    assert fill([(template, values)]) == format_html(template, *values)
+    assert "&lt;script&gt;" in fill([(template, values)])
