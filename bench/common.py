@@ -3,6 +3,7 @@ database, the personas picked from the generated city, and logged-in clients."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 import statistics
@@ -22,9 +23,9 @@ def setup_django() -> None:
     bench/results/var/."""
     sys.path.insert(0, str(ROOT))
     bench_environment()
-    import django
-
-    django.setup()
+    # As a gunicorn worker starts: Django set up, then what it loaded frozen out of
+    # the garbage collector's sight (portal/wsgi.py).
+    importlib.import_module("portal.wsgi")
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.core.management import call_command
 
