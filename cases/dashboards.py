@@ -41,8 +41,9 @@ PLACEMENT_SECTION = _("Special teaching groups")
 ABSENCE_SECTION = _("Absence investigations")
 
 SIP_SCOPE = ScopeRule(
-    districts=("convenor_unit__district_id",),
+    districts=(),
     units=("convenor_unit_id", "student__school_unit_id"),
+    district_units=("convenor_unit_id",),
 )
 SIP_FILTERS = {"district": "convenor_unit__district_id", "school": "student__school_unit_id"}
 PLACEMENT_SCOPE = ScopeRule(

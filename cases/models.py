@@ -300,7 +300,22 @@ class SipPlan(models.Model):
                 condition=~Q(status="closed") | (Q(closed_at__isnull=False) & ~Q(outcome="")),
             ),
         ]
-        indexes = [models.Index(fields=["convenor_unit", "status"])]
+        indexes = [
+            # The convening units' plans by status; the dashboard's counts read the
+            # index alone.
+            models.Index(
+                fields=["convenor_unit", "status"],
+                include=[
+                    "id",
+                    "pupil_gender",
+                    "created_at",
+                    "activated_at",
+                    "escalated_at",
+                    "closed_at",
+                ],
+                name="sip_unit_status_cover",
+            )
+        ]
 
     def __str__(self):
         return f"SIP {self.student}"
