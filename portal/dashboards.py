@@ -161,6 +161,33 @@ def empty_counts(periods: Iterable[str], measures: Iterable[str]) -> dict[str, C
     return {f"{p}_{m}": Counts() for p in periods for m in measures}
 
 
+class Bucket(Func):
+    """How many of the ascending ``bounds`` are at most the value: 0 before the
+    first, ``len(bounds)`` from the last on. Counting rows into months by their
+    moment this way compares instants, where truncating each row's moment to its
+    month converts it to local time first (on PostgreSQL ``width_bucket``, a
+    binary search over the bounds)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, bounds, **extra):
+        self.bounds = list(bounds)
+        super().__init__(expression, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"width_bucket({sql}, %s)", [*params, self.bounds]
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        field = self.source_expressions[0].output_field
+        whens, bounds = [], []
+        for i, bound in reversed(list(enumerate(self.bounds, start=1))):
+            whens.append(f"WHEN {sql} >= %s THEN {i}")
+            bounds += [*params, field.get_db_prep_value(bound, connection)]
+        return f"(CASE {' '.join(whens)} ELSE 0 END)", bounds
+
+
 class DaysBetween(Func):
     """Whole days from the date ``start`` to the date ``end`` (both date expressions)."""
 

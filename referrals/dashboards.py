@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import F, Q
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ from cases.models import Meeting
 from portal import rules
 from portal.dashboards import (
     AddMonths,
+    Bucket,
     Counts,
     DashboardQuery,
     DaysBetween,
@@ -127,11 +128,10 @@ def concerns_by_month(query: DashboardQuery) -> Table:
         FACTS,
         **FACT_FILTERS,
     )
-    data = count_split(qs, gender=FACT_GENDER, measures={"n": None}, by=TruncMonth("received_at"))
-    by_month = {}
-    for moment, measures in data.items():
-        day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-        by_month[day.replace(day=1)] = measures["n"]
+    # Each report's month by where its receipt falls among the months' first moments.
+    month = Bucket("received_at", [day_start(m) for m in months])
+    data = count_split(qs, gender=FACT_GENDER, measures={"n": None}, by=month)
+    by_month = {months[i - 1]: measures["n"] for i, measures in data.items() if i}
     rows = [
         Row(month.isoformat(), formats.date_format(month, "M Y"), by_month.get(month, Counts()))
         for month in months

@@ -683,6 +683,12 @@ class ConcernFact(models.Model):
                 ],
                 name="concern_fact_unit_received",
             ),
+            # The month-by-month trend: a year of a district's reports, narrow.
+            models.Index(
+                fields=["intake_unit", "received_at"],
+                include=["concern", "gender"],
+                name="concern_fact_unit_trend",
+            ),
             models.Index(
                 fields=["intake_unit", "decided_at"],
                 include=["concern", "gender", "received_at", "decision", "flagged", "categories"],

@@ -214,13 +214,18 @@ def test_concerns_by_month_cover_twelve_months_to_the_end_of_the_period(world, p
     report(people("girl"), at("2026-11-30", 23, 0))
     report(people("boy"), at("2026-11-30", 23, 0))
     report(people("boy"), at("2025-11-30", 23, 0))  # thirteen months back: not shown
+    # Months by Stockholm time, across the change to summer time (29 March).
+    report(people("other"), at("2026-03-31", 23, 59))
+    report(people("boy"), at("2026-04-01", 0, 0))
     table = dashboards.concerns_by_month(
         query(world.manager_kungsholmen, "2026-11-01", "2026-11-30", "2026-12-01")
     )
     assert [r.key for r in table.rows][0] == "2025-12-01"
     assert row(table, "2025-12-01")[0] == Counts(girl=1)
+    assert row(table, "2026-03-01")[0] == Counts(other=1)
+    assert row(table, "2026-04-01")[0] == Counts(boy=1)
     assert row(table, "2026-11-01")[0] == Counts(girl=1, boy=1)
-    assert row(table, "all")[0] == Counts(girl=2, boy=1)
+    assert row(table, "all")[0] == Counts(girl=2, boy=2, other=1)
     assert not table.has_previous
 
 
