@@ -551,3 +551,16 @@ def test_filters_narrow_by_district_school_and_category(world, people, report):
     assert total(school=world.school_b.pk) == Counts(boy=1)
     assert total(category="criminality") == Counts(girl=1, boy=2)
     assert total(category="criminality", district=world.sodermalm.pk) == Counts(girl=1)
+
+    def categories(**filters):
+        q = query(city_manager, "2026-11-01", "2026-11-30", "2026-12-01", **filters)
+        table = dashboards.concerns_by_category(q)
+        return {r.key: r.current for r in table.rows if r.current.total}
+
+    # The category panel counts every category, whichever is chosen.
+    everything = {"violence_home": Counts(girl=1), "criminality": Counts(girl=1, boy=2)}
+    assert categories() == everything
+    assert categories(category="criminality") == everything
+    assert categories(category="criminality", school=world.school_b.pk) == {
+        "criminality": Counts(boy=1)
+    }
