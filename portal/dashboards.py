@@ -874,7 +874,10 @@ class RenderedTable:
 def _number(value: int | float) -> str:
     if isinstance(value, float) and not value.is_integer():
         return formats.number_format(value, decimal_pos=1)
-    return formats.number_format(int(value), force_grouping=True)
+    value = int(value)
+    if -1000 < value < 1000:
+        return str(value)  # no thousands to separate: what number_format would write
+    return formats.number_format(value, force_grouping=True)
 
 
 def _percent(value: float) -> str:
@@ -932,7 +935,7 @@ def render(table: Table, title: Any = "", *, threshold: int | None = None) -> Re
             values[(row.key, column)] = counts.get(column)
         if table.has_previous and row.previous is not None:
             values[(row.key, "previous")] = row.previous
-        cells = {c for c in values if c[0] == row.key}
+        cells = {(row.key, c) for c in (*GENDERS, "total", "previous") if (row.key, c) in values}
         if not row.display:
             not_shown |= cells
         if row.fixed:

@@ -419,3 +419,16 @@ def test_a_median_is_shown_only_for_at_least_five():
     assert median["other"].text == HIDDEN_MARK
     assert median["total"].value == 5.5
     assert median["previous"].text == "7"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_counts_are_written_as_the_language_writes_numbers(language):
+    from django.utils import formats, translation
+
+    from portal.dashboards import _number
+
+    with translation.override(language):
+        for value in (0, 7, 999, 1000, 12345, 1234567, -5, -1000, 2.0):
+            assert _number(value) == formats.number_format(int(value), force_grouping=True)
+        assert _number(2.5) == formats.number_format(2.5, decimal_pos=1)
+    assert "1" in _number(1000) and _number(1000) != "1000"
