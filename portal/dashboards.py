@@ -254,35 +254,16 @@ def _median(histogram: Counter) -> float | None:
     return (found[0] + found[1]) / 2
 
 
-def median_split(queryset, *, gender: str, value, periods: dict[str, Q]) -> dict:
-    """The median of the whole numbers ``value`` (e.g. days), per period and per
-    gender column, and each group's size: ``{period: {column: (median, n)}}``.
-
-    One query counts the rows per value (a histogram: a few hundred rows at most for
-    days), and the exact median is read off it, the same on every database."""
-    rows = (
-        queryset.annotate(g_bucket=F(gender), g_period=_period_label(periods), g_value=value)
-        .values("g_period", "g_bucket", "g_value")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    histograms: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for row in rows:
-        if row["g_period"] is None or row["g_value"] is None:
-            continue
-        bucket = row["g_bucket"] if row["g_bucket"] in ("girl", "boy") else "other"
-        histograms[(row["g_period"], bucket)][row["g_value"]] += row["n"]
-        histograms[(row["g_period"], "total")][row["g_value"]] += row["n"]
-    return {
-        period: {
-            column: (
-                _median(histograms[(period, column)]),
-                sum(histograms[(period, column)].values()),
-            )
-            for column in (*GENDERS, "total")
-        }
-        for period in periods
-    }
+def medians_of(histogram: dict[Any, Counts]) -> dict[str, tuple[float | None, int]]:
+    """The median of whole numbers given as ``{value: Counts}``, and the group's size,
+    per gender column and for all: ``{column: (median, n)}``."""
+    result = {}
+    for column in (*GENDERS, "total"):
+        counter = Counter(
+            {v: counts.get(column) for v, counts in histogram.items() if v is not None}
+        )
+        result[column] = (_median(counter), sum(counter.values()))
+    return result
 
 
 # --- periods --------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from portal.dashboards import (
     add_counts,
     count_split,
     day_start,
-    median_split,
+    medians_of,
     register_panel,
 )
 from portal.models import Unit
@@ -454,25 +454,40 @@ def decisions(query: DashboardQuery) -> Table:
     qs = query.restrict(
         ConcernFact.objects.filter(query.span.moments("decided_at")), FACTS, **FACT_FILTERS
     )
-    decision = "decision"
-    not_opened = Q(**{decision: "not_open"})
-    flagged = Q(flagged=True)
-    data = count_split(
+    # One scan: the decisions by the days taken, the decision and the flag; the counts
+    # and the medians are both read off it.
+    days = DaysBetween(TruncDate("decided_at"), TruncDate("received_at"))
+    groups = count_split(
         qs,
         gender=FACT_GENDER,
         periods=periods,
-        measures={
-            "decided": None,
-            "opened": Q(**{decision: "open"}),
-            "no_new": ~Q(**{decision: "open"}),
-            "not_opened": not_opened,
-            "violence": not_opened & flagged,
-            "not_opened_other": not_opened & ~flagged,
-            "ongoing": Q(**{decision: "ongoing"}),
-        },
+        measures={"n": None},
+        by=(days, "decision", "flagged"),
     )
-    days = DaysBetween(TruncDate("decided_at"), TruncDate("received_at"))
-    medians = median_split(qs, gender=FACT_GENDER, value=days, periods=periods)
+    kinds = {
+        "decided": lambda decision, flagged: True,
+        "opened": lambda decision, flagged: decision == "open",
+        "no_new": lambda decision, flagged: decision != "open",
+        "not_opened": lambda decision, flagged: decision == "not_open",
+        "violence": lambda decision, flagged: decision == "not_open" and flagged,
+        "not_opened_other": lambda decision, flagged: decision == "not_open" and not flagged,
+        "ongoing": lambda decision, flagged: decision == "ongoing",
+    }
+    data = {
+        f"{p}_{kind}": add_counts(
+            m[f"{p}_n"]
+            for (_days, decision, flagged), m in groups.items()
+            if test(decision, flagged)
+        )
+        for p in periods
+        for kind, test in kinds.items()
+    }
+    medians = {}
+    for p in periods:
+        by_days: dict[int, Counts] = {}
+        for (days_taken, _decision, _flagged), m in groups.items():
+            by_days[days_taken] = by_days.get(days_taken, Counts()) + m[f"{p}_n"]
+        medians[p] = medians_of(by_days)
     median = dict(medians["cur"]) | {"previous": medians["prev"]["total"]}
     return Table(
         "decisions",
