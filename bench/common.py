@@ -68,6 +68,7 @@ class Personas:
     social_worker: object
     sip_coordinator: object
     manager: object
+    city_manager: object
     log_reviewer: object
     district: object
     school: object
@@ -79,6 +80,7 @@ class Personas:
             ("intake social worker", self.social_worker),
             ("SIP coordinator", self.sip_coordinator),
             ("district manager", self.manager),
+            ("city manager", self.city_manager),
             ("log reviewer", self.log_reviewer),
         ]
 
@@ -148,6 +150,7 @@ def pick_personas() -> Personas:
         ),
         sip_coordinator=member(Role.SIP_COORDINATOR, unit__district=district),
         manager=member(Role.MANAGER, unit__code=district_office_code(district.code)),
+        city_manager=member(Role.MANAGER, unit__kind=Unit.Kind.CITY),
         log_reviewer=member(Role.LOG_REVIEWER),
         district=district,
         school=school,

@@ -136,6 +136,8 @@ def pages_for(personas) -> list[tuple[str, object, str, str, str]]:
     pages += [
         ("district manager", p.manager, "home (worklist)", reverse("home"), "dashboard"),
         ("district manager", p.manager, "dashboard", reverse("dashboard"), "dashboard"),
+        ("city manager", p.city_manager, "home (worklist)", reverse("home"), "dashboard"),
+        ("city manager", p.city_manager, "dashboard", reverse("dashboard"), "dashboard"),
         ("log reviewer", p.log_reviewer, "home", reverse("home"), "list"),
         ("log reviewer", p.log_reviewer, "audit search", f"{audit}?kind=view", "list"),
         (

@@ -1,4 +1,5 @@
-"""A dashboard table as HTML: the figures of a chart, and of a forum's lägesbild.
+"""A dashboard table as HTML: the figures of a chart, and of a forum's lägesbild;
+and a dashboard panel: its title, notes, chart, table and downloads.
 
 Written in Python rather than in a template because the dashboard shows 18 tables,
 about a thousand cells in all, and the template engine's cost per variable made
@@ -67,3 +68,52 @@ def _cell(cell: Cell, explained: dict[str, SafeString]) -> Piece:
     if cell.state == "small" or (cell.state == "hidden" and cell.text == HIDDEN_MARK):
         return (_MARKED_CELL, (cell.state, explained[cell.state], cell.text))
     return (_CELL, (cell.state, cell.text))
+
+
+_PANEL_START = (
+    '<article class="panel dashboard-panel" aria-labelledby="panel-{}" data-panel="{}">\n'
+    '  <h3 id="panel-{}">{}</h3>\n'
+)
+_PANEL_NOTE = '  <p class="small-print muted">{}</p>\n'
+_PANEL_IGNORED = '  <p class="small-print muted">{} {}</p>\n'
+_PANEL_BODY = (
+    "  {}\n"
+    '  <details class="dashboard-table">\n'
+    "    <summary>{}</summary>\n"
+    '    <div class="table-scroll">{}</div>\n'
+    "  </details>\n"
+    '  <p class="dashboard-export small-print">{}\n'
+    '    <a href="{}" download>{}</a> ·\n'
+    '    <a href="{}" download>{}</a></p>\n'
+    "</article>"
+)
+
+
+def panel_html(
+    panel, table: RenderedTable, chart: SafeString, exports: dict, ignored
+) -> SafeString:
+    """A panel of the dashboard: ``chart`` and the table of ``table``, and links to
+    ``exports`` ({"csv": url, "xlsx": url}); ``ignored`` names the chosen filters the
+    panel does not apply."""
+    key = panel.key
+    pieces: list[Piece] = [(_PANEL_START, (key, key, key, panel.title))]
+    pieces += [(_PANEL_NOTE, (text,)) for text in (panel.description, table.note) if text]
+    if ignored:
+        labels = ", ".join(str(label) for label in ignored)
+        pieces.append((_PANEL_IGNORED, (gettext("Not filtered by:"), labels)))
+    pieces.append(
+        (
+            _PANEL_BODY,
+            (
+                chart,
+                gettext("Show as table"),
+                table_html(table),
+                gettext("Download:"),
+                exports["csv"],
+                gettext("CSV"),
+                exports["xlsx"],
+                gettext("Excel (XLSX)"),
+            ),
+        )
+    )
+    return fill(pieces)

@@ -377,6 +377,17 @@ class Investigation(models.Model):
                 include=["pupil_gender"],
                 name="investigation_unit_started",
             ),
+            # The whole city's, for a city manager's dashboard.
+            models.Index(
+                fields=["closed_on"],
+                include=["started_on", "pupil_gender", "unit", "concern"],
+                name="investigation_closed",
+            ),
+            models.Index(
+                fields=["started_on"],
+                include=["pupil_gender", "unit", "concern"],
+                name="investigation_started",
+            ),
             models.Index(
                 fields=["unit", "due_on"],
                 include=["pupil_gender"],
@@ -682,6 +693,38 @@ class ConcernFact(models.Model):
                     "categories",
                 ],
                 name="concern_fact_unit_received",
+            ),
+            # The whole city's reports by receipt and by decision (a city manager's
+            # dashboard has no unit to start from).
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "concern",
+                    "intake_unit",
+                    "gender",
+                    "reporting_unit",
+                    "channel",
+                    "protection_due_on",
+                    "protection_assessed_at",
+                    "decided_at",
+                    "extended",
+                    "categories",
+                ],
+                name="concern_fact_received",
+            ),
+            models.Index(
+                fields=["decided_at"],
+                include=[
+                    "concern",
+                    "intake_unit",
+                    "gender",
+                    "received_at",
+                    "decision",
+                    "flagged",
+                    "categories",
+                    "reporting_unit",
+                ],
+                name="concern_fact_decided",
             ),
             # The month-by-month trend: a year of a district's reports, narrow.
             models.Index(
