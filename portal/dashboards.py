@@ -39,6 +39,7 @@ never to the record of a pupil: no dashboard view or export lists records.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import operator
@@ -49,7 +50,7 @@ from functools import partial, reduce
 from typing import Any
 
 from django import forms
-from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Sum, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,7 @@ def count_split(
     periods: dict[str, Q] | None = None,
     by=None,
     distinct: str | None = None,
+    weight: str | None = None,
 ) -> dict:
     """One query: for each measure, the number of rows split by gender.
 
@@ -121,7 +123,8 @@ def count_split(
     reported as ``"<period>_<measure>"``. With ``by`` (a field path or expression,
     or a tuple of them), the result is keyed by its value (a tuple for a tuple):
     ``{value: {measure: Counts}}``; without, ``{measure: Counts}``. ``distinct``
-    counts distinct values of a field instead of rows (when a join repeats rows).
+    counts distinct values of a field instead of rows (when a join repeats rows);
+    ``weight`` adds up a field instead (rows that are counts themselves).
     """
     keys = () if by is None else by if isinstance(by, tuple) else (by,)
     # Grouped on the stored gender, put in its column here: no expression per row.
@@ -133,7 +136,12 @@ def count_split(
     rows = (
         queryset.annotate(**group)
         .values(*group)
-        .annotate(**{f"m_{name}": _count(cond, distinct) for name, cond in measures.items()})
+        .annotate(
+            **{
+                f"m_{name}": Sum(weight, filter=cond) if weight else _count(cond, distinct)
+                for name, cond in measures.items()
+            }
+        )
         .order_by()
     )
     names = [f"{p}_{m}" for p in periods for m in measures] if periods else list(measures)
@@ -147,7 +155,7 @@ def count_split(
         for measure in measures:
             name = f"{row['g_period']}_{measure}" if periods else measure
             split = raw[key][name]
-            split[bucket] = split.get(bucket, 0) + row[f"m_{measure}"]
+            split[bucket] = split.get(bucket, 0) + (row[f"m_{measure}"] or 0)
     result = {
         key: {name: Counts(**split.get(name, {})) for name in names} for key, split in raw.items()
     }
@@ -466,6 +474,11 @@ class DashboardQuery:
     def span(self) -> Period:
         """The previous and the current period together."""
         return Period(self.previous.start, self.period.end)
+
+    def unfiltered(self, name: str) -> DashboardQuery:
+        """The same question without the filter ``name``, for a panel that ignores
+        it (sharing what this request has looked up)."""
+        return dataclasses.replace(self, filters=dataclasses.replace(self.filters, **{name: None}))
 
     def restrict(
         self,

@@ -337,7 +337,7 @@ class ScaleSeeder:
     def build_derived(self) -> None:
         """The rows other apps derive from what was loaded (written without the
         model signals that keep them otherwise)."""
-        from referrals import facts, reach
+        from referrals import daycounts, facts, reach
 
         self.progress("pupils reached by districts", 0, 1)
         reach.rebuild()
@@ -345,6 +345,9 @@ class ScaleSeeder:
         self.progress("dashboard rows of the reports", 0, 1)
         facts.rebuild()
         self.progress("dashboard rows of the reports", 1, 1)
+        self.progress("daily counts of the reports", 0, 1)
+        daycounts.rebuild()
+        self.progress("daily counts of the reports", 1, 1)
 
     def _replica_mode(self, on: bool) -> bool:
         """On PostgreSQL as a superuser, skip the foreign-key triggers while loading:

@@ -47,6 +47,7 @@ from portal.dashboards import (
 from portal.models import Unit
 from referrals.facts import has_category
 from referrals.models import (
+    ConcernDayCount,
     ConcernFact,
     Investigation,
     InvestigationExtension,
@@ -115,22 +116,46 @@ def _deadlines_passed(period: Period, today: datetime.date) -> Period | None:
 
 _NEVER = Q(pk__in=[])
 
+#: The daily counts (referrals.daycounts) have an intake unit and no school: they
+#: serve a district's or the city's managers, not a unit's (whose scope includes
+#: the reports from their school), and no chosen school or category.
+DAY_COUNTS = ScopeRule(districts=(), units=(), district_units=("intake_unit_id",))
+COUNTED = "n"
+
+
+def _day_counts(query: DashboardQuery, *kinds: str):
+    """The daily counts of ``kinds`` within the manager's scope, or None when only
+    the reports' own rows can answer."""
+    if query.scope.manager_unit_ids or query.filters.school or query.filters.category:
+        return None
+    return query.restrict(
+        ConcernDayCount.objects.filter(kind__in=kinds),
+        DAY_COUNTS,
+        district="intake_unit__district_id",
+    )
+
 
 # --- concerns received ----------------------------------------------------------------------
 
 
 def concerns_by_month(query: DashboardQuery) -> Table:
     months = query.period.months()
-    qs = query.restrict(
-        ConcernFact.objects.filter(
-            received_at__gte=day_start(months[0]), received_at__lt=query.period.end_at
-        ),
-        FACTS,
-        **FACT_FILTERS,
-    )
-    # Each report's month by where its receipt falls among the months' first moments.
-    month = Bucket("received_at", [day_start(m) for m in months])
-    data = count_split(qs, gender=FACT_GENDER, measures={"n": None}, by=month)
+    counts = _day_counts(query, "received")
+    if counts is not None:
+        qs = counts.filter(day__gte=months[0], day__lte=query.period.end)
+        month = Bucket("day", months)
+        data = count_split(qs, gender="gender", measures={"n": None}, by=month, weight=COUNTED)
+    else:
+        qs = query.restrict(
+            ConcernFact.objects.filter(
+                received_at__gte=day_start(months[0]), received_at__lt=query.period.end_at
+            ),
+            FACTS,
+            **FACT_FILTERS,
+        )
+        # Each report's month by where its receipt falls among the months' first moments.
+        month = Bucket("received_at", [day_start(m) for m in months])
+        data = count_split(qs, gender=FACT_GENDER, measures={"n": None}, by=month)
     by_month = {months[i - 1]: measures["n"] for i, measures in data.items() if i}
     rows = [
         Row(month.isoformat(), formats.date_format(month, "M Y"), by_month.get(month, Counts()))
@@ -248,18 +273,29 @@ def concerns_by_school(query: DashboardQuery) -> Table:
 
 
 def concerns_by_category(query: DashboardQuery) -> Table:
-    qs = query.restrict(
-        ConcernFact.objects.filter(query.span.moments("received_at")),
-        FACTS,
-        district=FACT_FILTERS["district"],
-        school=FACT_FILTERS["school"],
-    )
-    data = count_split(
-        qs,
-        gender=FACT_GENDER,
-        measures={code: has_category(code) for code, _label in rules.CONCERN_CATEGORIES},
-        periods=_periods(query, lambda p: p.moments("received_at")),
-    )
+    # Every category whichever is chosen: the daily counts unless a school is.
+    counts = _day_counts(query.unfiltered("category"), "category")
+    if counts is not None:
+        data = count_split(
+            counts.filter(query.span.dates("day")),
+            gender="gender",
+            measures={code: Q(detail=code) for code, _label in rules.CONCERN_CATEGORIES},
+            periods=_periods(query, lambda p: p.dates("day")),
+            weight=COUNTED,
+        )
+    else:
+        qs = query.restrict(
+            ConcernFact.objects.filter(query.span.moments("received_at")),
+            FACTS,
+            district=FACT_FILTERS["district"],
+            school=FACT_FILTERS["school"],
+        )
+        data = count_split(
+            qs,
+            gender=FACT_GENDER,
+            measures={code: has_category(code) for code, _label in rules.CONCERN_CATEGORIES},
+            periods=_periods(query, lambda p: p.moments("received_at")),
+        )
     rows = [_row(data, code, code, label) for code, label in rules.CONCERN_CATEGORIES]
     return Table(
         "concerns_by_category",
@@ -318,33 +354,48 @@ def concerns_by_district(query: DashboardQuery) -> Table:
 
 
 def protection_on_time(query: DashboardQuery) -> Table:
-    def due(period):
+    def due(period, field="protection_due_on"):
         window = _deadlines_passed(period, query.today)
-        return window.dates("protection_due_on") if window else _NEVER
+        return window.dates(field) if window else _NEVER
 
-    periods = _periods(query, due)
-    lag = datetime.timedelta(days=PROTECTION_DUE_LAG_DAYS)
-    qs = query.restrict(
-        ConcernFact.objects.filter(
-            received_at__gte=day_start(query.previous.start - lag),
-            received_at__lt=query.period.end_at,
-        ),
-        FACTS,
-        **FACT_FILTERS,
-    )
-    done = Q(protection_assessed_at__isnull=False)
-    on_time = Q(protection_assessed_at__date__lte=F("protection_due_on"))
-    data = count_split(
-        qs.filter(periods["cur"] | periods["prev"]),
-        gender=FACT_GENDER,
-        periods=periods,
-        measures={
-            "due": None,
-            "on_time": done & on_time,
-            "late": done & ~on_time,
-            "undone": ~done,
-        },
-    )
+    counts = _day_counts(query, "protection")
+    if counts is not None:
+        # Counted on the day each fell due, by whether it was done on time.
+        periods = _periods(query, lambda p: due(p, "day"))
+        data = count_split(
+            counts.filter(periods["cur"] | periods["prev"]),
+            gender="gender",
+            periods=periods,
+            measures={
+                "due": None,
+                **{outcome: Q(detail=outcome) for outcome in ("on_time", "late", "undone")},
+            },
+            weight=COUNTED,
+        )
+    else:
+        periods = _periods(query, due)
+        lag = datetime.timedelta(days=PROTECTION_DUE_LAG_DAYS)
+        qs = query.restrict(
+            ConcernFact.objects.filter(
+                received_at__gte=day_start(query.previous.start - lag),
+                received_at__lt=query.period.end_at,
+            ),
+            FACTS,
+            **FACT_FILTERS,
+        )
+        done = Q(protection_assessed_at__isnull=False)
+        on_time = Q(protection_assessed_at__date__lte=F("protection_due_on"))
+        data = count_split(
+            qs.filter(periods["cur"] | periods["prev"]),
+            gender=FACT_GENDER,
+            periods=periods,
+            measures={
+                "due": None,
+                "on_time": done & on_time,
+                "late": done & ~on_time,
+                "undone": ~done,
+            },
+        )
     missed = _sum(data, "late", "undone")
     return Table(
         "protection_on_time",
@@ -383,27 +434,48 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
             **{f"{received}__lt": day_start(window.end - days + datetime.timedelta(days=1))}
         )
 
-    periods = _periods(query, due)
-    # Both windows lie within the span's: one range the receipt index can use.
-    qs = query.restrict(
-        ConcernFact.objects.filter(due(query.span)).filter(periods["cur"] | periods["prev"]),
-        FACTS,
-        **FACT_FILTERS,
-    ).annotate(days_taken=DaysBetween(TruncDate("decided_at"), TruncDate("received_at")))
-    decided = Q(decided_at__isnull=False)
-    within = Q(days_taken__lte=limit)
-    data = count_split(
-        qs,
-        gender=FACT_GENDER,
-        periods=periods,
-        measures={
-            "due": None,
-            "within": decided & within,
-            "later": decided & ~within,
-            "undone": ~decided,
-            "extended": Q(extended=True),
-        },
-    )
+    counts = _day_counts(query, "preliminary", "preliminary_extended")
+    if counts is not None:
+        # Counted on the 14th day after receipt, by whether it was decided by then.
+        def fourteenth(period):
+            window = _deadlines_passed(period, query.today)
+            return window.dates("day") if window else _NEVER
+
+        periods = _periods(query, fourteenth)
+        counted = Q(kind="preliminary")
+        data = count_split(
+            counts.filter(periods["cur"] | periods["prev"]),
+            gender="gender",
+            periods=periods,
+            measures={
+                "due": counted,
+                **{o: counted & Q(detail=o) for o in ("within", "later", "undone")},
+                "extended": Q(kind="preliminary_extended"),
+            },
+            weight=COUNTED,
+        )
+    else:
+        periods = _periods(query, due)
+        # Both windows lie within the span's: one range the receipt index can use.
+        qs = query.restrict(
+            ConcernFact.objects.filter(due(query.span)).filter(periods["cur"] | periods["prev"]),
+            FACTS,
+            **FACT_FILTERS,
+        ).annotate(days_taken=DaysBetween(TruncDate("decided_at"), TruncDate("received_at")))
+        decided = Q(decided_at__isnull=False)
+        within = Q(days_taken__lte=limit)
+        data = count_split(
+            qs,
+            gender=FACT_GENDER,
+            periods=periods,
+            measures={
+                "due": None,
+                "within": decided & within,
+                "later": decided & ~within,
+                "undone": ~decided,
+                "extended": Q(extended=True),
+            },
+        )
     missed = _sum(data, "later", "undone")
     not_extended = {p: _minus(data[f"{p}_due"], data[f"{p}_extended"]) for p in periods}
     return Table(
@@ -450,20 +522,36 @@ def _minus(a: Counts, b: Counts) -> Counts:
 
 
 def decisions(query: DashboardQuery) -> Table:
-    periods = _periods(query, lambda p: p.moments("decided_at"))
-    qs = query.restrict(
-        ConcernFact.objects.filter(query.span.moments("decided_at")), FACTS, **FACT_FILTERS
-    )
     # One scan: the decisions by the days taken, the decision and the flag; the counts
     # and the medians are both read off it.
-    days = DaysBetween(TruncDate("decided_at"), TruncDate("received_at"))
-    groups = count_split(
-        qs,
-        gender=FACT_GENDER,
-        periods=periods,
-        measures={"n": None},
-        by=(days, "decision", "flagged"),
-    )
+    counts = _day_counts(query, "decided")
+    if counts is not None:
+        periods = _periods(query, lambda p: p.dates("day"))
+        by_detail = count_split(
+            counts.filter(query.span.dates("day")),
+            gender="gender",
+            periods=periods,
+            measures={"n": None},
+            by="detail",
+            weight=COUNTED,
+        )
+        groups: dict[tuple, dict] = {}
+        for detail, measures in by_detail.items():
+            decision, flagged, days_taken = detail.split(":")
+            groups[(int(days_taken), decision, flagged == "1")] = measures
+    else:
+        periods = _periods(query, lambda p: p.moments("decided_at"))
+        qs = query.restrict(
+            ConcernFact.objects.filter(query.span.moments("decided_at")), FACTS, **FACT_FILTERS
+        )
+        days = DaysBetween(TruncDate("decided_at"), TruncDate("received_at"))
+        groups = count_split(
+            qs,
+            gender=FACT_GENDER,
+            periods=periods,
+            measures={"n": None},
+            by=(days, "decision", "flagged"),
+        )
     kinds = {
         "decided": lambda decision, flagged: True,
         "opened": lambda decision, flagged: decision == "open",

@@ -30,6 +30,7 @@ from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import Meeting, Student
+from referrals import daycounts
 from referrals.models import (
     Concern,
     ConcernCategory,
@@ -131,6 +132,15 @@ def refresh(concern_ids: Iterable[int | None]) -> None:
     ids = sorted({pk for pk in concern_ids if pk is not None})
     if not ids:
         return
+    # Locked before the source is read: a second write about the same reports waits,
+    # then reads this one's rows as the old ones (the daily counts add the difference).
+    had = {
+        row[0]: tuple(row[1:])
+        for row in ConcernFact.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", *FIELDS)
+    }
     want = source(ids)
     ConcernFact.objects.filter(pk__in=[pk for pk in ids if pk not in want]).delete()
     ConcernFact.objects.bulk_create(
@@ -139,6 +149,7 @@ def refresh(concern_ids: Iterable[int | None]) -> None:
         unique_fields=["concern"],
         update_fields=FIELDS,
     )
+    daycounts.apply(old=had.values(), new=want.values())
 
 
 def drift(concern_ids: list[int] | None = None) -> dict[str, list[int]]:
@@ -184,7 +195,9 @@ LEFT JOIN cases_meeting m ON m.id = n.meeting_id
 
 @transaction.atomic
 def rebuild() -> int:
-    """Every row again from the source tables (after a bulk load); returns the count."""
+    """Every row again from the source tables (after a bulk load); returns the count.
+    The daily counts derived from these rows are rebuilt apart
+    (``referrals.daycounts.rebuild``)."""
     ConcernFact.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(FILL_SQL)

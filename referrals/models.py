@@ -756,3 +756,45 @@ class ConcernFact(models.Model):
 
     def __str__(self):
         return str(self.concern_id)
+
+
+class ConcernDayCount(models.Model):
+    """How many reports of one intake unit, one day and one gender had one outcome:
+    the managers' dashboard adds these up for a district or the whole city instead
+    of counting a period's reports one by one (a city's year is 390,000 reports, a
+    few tens of thousands of these rows).
+
+    ``kind`` says which day the row counts by and ``detail`` what it counts
+    (``referrals.daycounts``): reports received (and by category) by the day of
+    receipt, skyddsbedömningar by their due day, förhandsbedömningar by the 14th
+    day after receipt, decisions by the day decided. Derived from the reports'
+    dashboard rows in the same transaction as they are written."""
+
+    kind = models.CharField(max_length=20)
+    day = models.DateField()
+    intake_unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    gender = models.CharField(max_length=10)
+    detail = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("daily count of concern reports")
+        verbose_name_plural = _("daily counts of concern reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "day", "intake_unit", "gender", "detail"],
+                name="concern_day_count_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["intake_unit", "kind", "day"],
+                include=["gender", "detail", "n"],
+                name="concern_day_count_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.day} {self.intake_unit_id} {self.gender} {self.detail}"

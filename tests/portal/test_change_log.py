@@ -25,6 +25,8 @@ NOT_TRACKED = {
     "and suspension notices in the same transaction",
     "referrals.ConcernFact": "derived rows, rewritten from the tracked report, its assessments "
     "and extensions in the same transaction",
+    "referrals.ConcernDayCount": "counts derived from the reports' dashboard rows in the same "
+    "transaction",
 }
 
 

@@ -106,3 +106,69 @@ def test_a_report_filed_while_another_is_closed_keeps_the_pupil_reached(world, p
     assert committed.is_set()
     assert DistrictReach.objects.filter(student=world.pupil_a).exists()
     assert reach.drift() == {"missing": [], "extra": [], "flag": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_about_one_report_keep_its_daily_counts(world, postgres):
+    """The skyddsbedömning and the förhandsbedömning of one report are recorded in
+    two transactions at once. Each rewrites the report's dashboard row and adds the
+    difference to the daily counts: the second must take away what the first wrote,
+    not the row both started from, or a count is subtracted twice."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from referrals import daycounts
+    from referrals.models import PreliminaryAssessment, ProtectionAssessment
+
+    concern = services.concern_submit(
+        reporter=world.teacher_a,
+        draft=services.draft_start(author=world.teacher_a, student=world.pupil_a),
+        categories=["behaviour"],
+        worry="Oro",
+        relation="Mentor",
+    )
+    assessed = threading.Event()
+    errors = []
+
+    # Written as rows, not through the services: the services lock the report
+    # themselves, and this is about the dashboard row's own lock.
+    def assess():
+        try:
+            with transaction.atomic():
+                ProtectionAssessment.objects.create(
+                    concern=concern,
+                    immediate_protection_needed=False,
+                    reasoning="Ingen akut fara.",
+                    assessed_by=world.social_kungsholmen,
+                    assessed_at=timezone.now(),
+                )
+                assessed.set()
+                threading.Event().wait(0.5)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+            assessed.set()
+        finally:
+            connection.close()
+
+    def decide():
+        try:
+            assessed.wait(10)
+            PreliminaryAssessment.objects.create(
+                concern=concern,
+                decision=PreliminaryAssessment.Decision.OPEN,
+                reasoning="Utredning.",
+                decided_by=world.social_kungsholmen,
+                decided_at=timezone.now(),
+            )
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=assess), threading.Thread(target=decide)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert daycounts.drift() == {"missing": [], "extra": [], "wrong": []}

@@ -11,7 +11,7 @@ import time_machine
 from cases import identity
 from cases.services import meeting_cancel
 from portal.access import compute_scope
-from portal.dashboards import Counts, DashboardQuery, Filters, Period
+from portal.dashboards import Counts, DashboardQuery, Filters, Period, render
 from portal.models import Unit
 from referrals import dashboards, services
 from tests.factories import MembershipFactory, StudentFactory, UnitFactory, UserFactory
@@ -564,3 +564,65 @@ def test_filters_narrow_by_district_school_and_category(world, people, report):
     assert categories(category="criminality", school=world.school_b.pk) == {
         "criminality": Counts(boy=1)
     }
+
+
+# --- the daily counts ---------------------------------------------------------------------------
+
+
+def test_the_daily_counts_give_what_the_reports_rows_give(
+    world, people, report, social, monkeypatch
+):
+    """A district's and the city's figures are added up from referrals.daycounts;
+    with the counts set aside, the same panels count the reports' own rows. Both
+    must agree, at the deadline edges and across the change to summer time."""
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+    for i, (gender, day) in enumerate(
+        [
+            ("girl", "2026-03-28"),
+            ("boy", "2026-03-01"),  # just after midnight on a period's first day
+            ("other", "2026-03-31"),
+            ("girl", "2026-10-01"),
+            ("boy", "2026-10-20"),
+            ("girl", "2026-12-01"),  # just after midnight after a period's last day
+        ]
+    ):
+        # Just after midnight or just before: a different day in UTC or not.
+        late_evening = at(day, 0, 30) if i % 2 else at(day, 23, 30)
+        concern = report(
+            people(gender), late_evening, categories=["violence_home", "other"][: i % 2 + 1]
+        )
+        if i % 3 != 2:
+            social.assess(concern, late_evening + datetime.timedelta(hours=i * 9))
+        if i % 2 == 0:
+            extended_to = (late_evening.date() + datetime.timedelta(days=20)).isoformat()
+            social.extend(concern, late_evening + datetime.timedelta(days=2), extended_to)
+        if i != 5:
+            social.decide(
+                concern,
+                late_evening + datetime.timedelta(days=10 + i),
+                decision="open" if i % 2 == 0 else "not_open",
+                override="" if i % 2 == 0 else "Familjen har redan stöd.",
+            )
+    social.register(people("boy", home=world.sodermalm), at("2026-10-05"))
+    selectors = [
+        dashboards.concerns_by_month,
+        dashboards.concerns_by_category,
+        dashboards.protection_on_time,
+        dashboards.preliminary_within_14_days,
+        dashboards.decisions,
+    ]
+    periods = [
+        ("2026-03-01", "2026-04-30", "2026-05-10"),
+        ("2026-10-01", "2026-11-30", "2026-12-01"),
+    ]
+    for user in (world.manager_kungsholmen, world.manager_sodermalm, city_manager):
+        for start, end, today in periods:
+            q = query(user, start, end, today)
+            assert dashboards._day_counts(q, "received") is not None
+            counted = [render(selector(q)) for selector in selectors]
+            with monkeypatch.context() as patch:
+                patch.setattr(dashboards, "_day_counts", lambda *args, **kwargs: None)
+                from_rows = [render(selector(q)) for selector in selectors]
+            assert counted == from_rows, (user.username, start)
+    assert any(cell.value for table in counted for r in table.rows for cell in r.cells.values())

@@ -13,14 +13,15 @@ from django.utils import timezone
 from cases.models import Meeting
 from cases.services import meeting_cancel, meeting_reschedule
 from portal import rules
-from referrals import facts, services
+from referrals import daycounts, facts, services
 from referrals.models import ConcernFact, PreliminaryAssessment
 
 pytestmark = pytest.mark.django_db
 
 
 def no_drift():
-    return facts.drift() == {"missing": [], "extra": [], "wrong": []}
+    # The reports' rows and the daily counts derived from them.
+    return facts.drift() == daycounts.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
 def fact(concern) -> ConcernFact:
@@ -177,3 +178,38 @@ def test_the_migration_and_rebuild_fill_what_the_source_says(world, file_concern
     assert facts.stored() == want
     assert facts.rebuild() == 2
     assert facts.stored() == want
+
+
+def test_a_daily_count_written_past_the_reports_is_found_and_rebuilt(world, file_concern):
+    from referrals.models import ConcernDayCount
+
+    file_concern(world.teacher_a, world.pupil_a)
+    received = ConcernDayCount.objects.get(kind="received")
+    assert received.n == 1
+    ConcernDayCount.objects.filter(pk=received.pk).update(n=2)
+    assert daycounts.drift()["wrong"] == [
+        ("received", received.day, received.intake_unit_id, received.gender, "")
+    ]
+    with pytest.raises(CommandError, match=r"daily counts of the reports \(missing: 0"):
+        call_command("derived_rows", "--check")
+    call_command("derived_rows", "--rebuild")
+    assert no_drift()
+
+
+def test_the_daily_counts_migration_fills_what_the_rows_say(world, file_concern):
+    from django.apps import apps
+
+    from referrals.models import ConcernDayCount
+
+    concern = file_concern(world.teacher_a, world.pupil_a, categories=["violence_home", "other"])
+    services.preliminary_decision_record(
+        concern=concern,
+        by=world.social_kungsholmen,
+        decision=PreliminaryAssessment.Decision.OPEN,
+        reasoning="Utredning.",
+    )
+    want = daycounts.source()
+    assert {key[0] for key in want} >= {"received", "category", "decided", "preliminary"}
+    ConcernDayCount.objects.all().delete()
+    importlib.import_module("referrals.migrations.0013_concern_day_counts").fill(apps, None)
+    assert daycounts.stored() == want

@@ -1,16 +1,19 @@
 """Check, or rebuild, the rows derived from their source tables: which pupils
 each district reaches (referrals.reach), the dashboard's row of each report
-(referrals.facts) and the pupil's gender copied onto utredningar, SIPs,
-placements and consents (cases.pupil_gender)."""
+(referrals.facts) and their daily counts (referrals.daycounts), and the pupil's
+gender copied onto utredningar, SIPs, placements and consents
+(cases.pupil_gender)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import pupil_gender
-from referrals import facts, reach
+from referrals import daycounts, facts, reach
 
+#: In the order they are derived: the daily counts from the reports' rows.
 KEPT = {
     "pupils reached by districts": reach,
     "dashboard rows of the reports": facts,
+    "daily counts of the reports": daycounts,
     "pupils' gender on their rows": pupil_gender,
 }
 
@@ -18,8 +21,9 @@ KEPT = {
 class Command(BaseCommand):
     help = (
         "Compare the derived rows (pupils reached by each district, the dashboard's "
-        "rows of the reports, the pupil's gender on utredningar, SIPs, placements and "
-        "consents) with their source tables (--check), or rebuild them (--rebuild)."
+        "rows of the reports and their daily counts, the pupil's gender on utredningar, "
+        "SIPs, placements and consents) with their source tables (--check), or rebuild "
+        "them (--rebuild)."
     )
 
     def add_arguments(self, parser):

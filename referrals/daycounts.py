@@ -1,0 +1,169 @@
+"""The managers' dashboard adds up reports from ``ConcernDayCount``: per intake
+unit, day and gender, how many reports had each outcome.
+
+A district's or the city's figures for a period counted from the reports' own
+dashboard rows (``referrals.facts``) read every report of the period: a year of
+the city is 390,000 rows. These counts hold the same figures per day, so a
+period is a few thousand rows at most. Each report counts in:
+
+* ``received`` on the day it was received (``detail`` empty), and in
+  ``category`` on that day once per category it names (``detail``: the code);
+* ``protection`` on the day its skyddsbedömning falls due: ``on_time``, ``late``
+  or ``undone`` (not yet made);
+* ``preliminary`` on the 14th day after receipt: ``within`` (decided within 14
+  days), ``later`` or ``undone``, and ``preliminary_extended`` on that day when
+  the förhandsbedömning was extended;
+* ``decided`` on the day of the decision: ``<decision>:<flagged 0/1>:<days taken>``.
+
+Days are Stockholm days, as the dashboard's periods are. The counts are derived
+from the reports' dashboard rows, never decided: when ``referrals.facts``
+rewrites a report's row it hands the old and the new row here, and the
+difference is added in the same transaction (the row is locked first, so two
+writes about one report cannot both subtract the same old row). ``rebuild()``
+writes them all again from the dashboard rows and ``drift()`` compares
+(``manage.py derived_rows``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal import rules
+from referrals.models import ConcernDayCount, ConcernFact
+
+#: A count's key: kind, day, intake unit, gender, detail.
+Key = tuple[str, datetime.date, int, str, str]
+
+KEY_FIELDS = ["kind", "day", "intake_unit_id", "gender", "detail"]
+
+#: Each category's bit in ``ConcernFact.categories`` (kept in referrals.facts).
+_CATEGORY_BITS: dict[str, int] | None = None
+
+
+def _bits() -> dict[str, int]:
+    global _CATEGORY_BITS
+    if _CATEGORY_BITS is None:
+        from referrals.facts import CATEGORY_BITS
+
+        _CATEGORY_BITS = CATEGORY_BITS
+    return _CATEGORY_BITS
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def contributions(row: dict) -> list[Key]:
+    """The counts one report's dashboard row adds to (``row``: the fields of
+    ``referrals.facts.FIELDS``)."""
+    unit, gender = row["intake_unit_id"], row["gender"]
+    received = _local_day(row["received_at"])
+    keys: list[Key] = [("received", received, unit, gender, "")]
+    keys += [
+        ("category", received, unit, gender, code)
+        for code, bit in _bits().items()
+        if row["categories"] & bit
+    ]
+    assessed = row["protection_assessed_at"]
+    if assessed is None:
+        protection = "undone"
+    elif _local_day(assessed) <= row["protection_due_on"]:
+        protection = "on_time"
+    else:
+        protection = "late"
+    keys.append(("protection", row["protection_due_on"], unit, gender, protection))
+    fourteenth = received + datetime.timedelta(days=rules.PRELIMINARY_ASSESSMENT_DAYS)
+    decided = row["decided_at"]
+    if decided is None:
+        preliminary = "undone"
+    else:
+        days = (_local_day(decided) - received).days
+        preliminary = "within" if days <= rules.PRELIMINARY_ASSESSMENT_DAYS else "later"
+        flagged = 1 if row["flagged"] else 0
+        detail = f"{row['decision']}:{flagged}:{days}"
+        keys.append(("decided", _local_day(decided), unit, gender, detail))
+    keys.append(("preliminary", fourteenth, unit, gender, preliminary))
+    if row["extended"]:
+        keys.append(("preliminary_extended", fourteenth, unit, gender, ""))
+    return keys
+
+
+def _counts(rows: Iterable[tuple]) -> Counter:
+    from referrals.facts import FIELDS
+
+    counts: Counter = Counter()
+    for values in rows:
+        counts.update(contributions(dict(zip(FIELDS, values, strict=True))))
+    return counts
+
+
+def apply(old: Iterable[tuple], new: Iterable[tuple]) -> None:
+    """Add what the reports' ``new`` dashboard rows count and take away what their
+    ``old`` ones did (each an iterable of ``referrals.facts.FIELDS`` values)."""
+    delta = _counts(new)
+    delta.subtract(_counts(old))
+    changes = [(key, n) for key, n in delta.items() if n]
+    if not changes:
+        return
+    table = ConcernDayCount._meta.db_table
+    columns = ", ".join([*KEY_FIELDS, "n"])
+    keys = ", ".join(KEY_FIELDS)
+    one = "(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 1)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(changes))} "  # noqa: S608 # nosec B608 - names are the model's own
+            f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
+            [value for key, n in changes for value in (*key, n)],
+        )
+    ConcernDayCount.objects.filter(n=0).filter(day__in={key[1] for key, _n in changes}).delete()
+
+
+def stored() -> Counter:
+    return Counter(
+        {
+            tuple(row[:-1]): row[-1]
+            for row in ConcernDayCount.objects.values_list(*KEY_FIELDS, "n").iterator(
+                chunk_size=10_000
+            )
+        }
+    )
+
+
+def source() -> Counter:
+    """What the counts should be, from every report's dashboard row."""
+    from referrals.facts import FIELDS
+
+    return _counts(ConcernFact.objects.values_list(*FIELDS).iterator(chunk_size=10_000))
+
+
+def drift() -> dict[str, list[Key]]:
+    """Counts that are ``missing``, ``extra`` or ``wrong``; empty when all is well."""
+    have, want = stored(), source()
+    return {
+        "missing": sorted(key for key in want if key not in have),
+        "extra": sorted(key for key in have if key not in want),
+        "wrong": sorted(key for key in want if key in have and have[key] != want[key]),
+    }
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Every count again from the reports' dashboard rows; returns the number of rows."""
+    ConcernDayCount.objects.all().delete()
+    counts = source()
+    ConcernDayCount.objects.bulk_create(
+        (
+            ConcernDayCount(**dict(zip(KEY_FIELDS, key, strict=True)), n=n)
+            for key, n in counts.items()
+        ),
+        batch_size=5_000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ConcernDayCount._meta.db_table}")
+    return len(counts)
