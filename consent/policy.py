@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from portal import rules
 from portal.access import Scope, scope
-from portal.pupil_page import asked_once_per_page
+from portal.pupil_page import asked_once_per_page, built_once_per_page
 
 #: Every function registered with @legal_path, by its qualified name.
 LEGAL_PATHS: dict[str, str] = {}
@@ -129,6 +129,7 @@ def may_see(user, student, category: str, at: datetime.datetime | None = None) -
     return consents_covering(user, category, at).filter(student_id=student.pk).exists()
 
 
+@built_once_per_page
 def students_shared_with(user, category: str, at: datetime.datetime | None = None) -> Q | None:
     """The pupils whose ``category`` crosses to ``user`` by consent or override, as
     a filter over Student for lists, exports and counts. The user's own side's

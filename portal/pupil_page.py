@@ -37,6 +37,25 @@ def asked_once_per_page(check: Callable) -> Callable:
     return asked
 
 
+def built_once_per_page(build: Callable) -> Callable:
+    """For a function ``build(user, *args)`` that builds a query condition from the
+    user's rights at this moment (not from the pupil): while one pupil page is being
+    built, its sections share one condition, the same moment for all of them.
+    Outside that, every call builds its own."""
+
+    @wraps(build)
+    def built(user, *args, **kwargs):
+        answers = _page_answers.get()
+        if answers is None or kwargs:
+            return build(user, *args, **kwargs)
+        key = (build, user.pk, args)
+        if key not in answers:
+            answers[key] = build(user, *args)
+        return answers[key]
+
+    return built
+
+
 @dataclass(frozen=True)
 class PupilSection:
     key: str

@@ -57,3 +57,31 @@ def test_a_page_asks_once_per_question(counted, only_section):
     pupil_page.sections_for(user, student)
     check(user, student)
     assert len(calls) == 7
+
+
+def test_a_condition_is_built_once_per_page_and_never_outside(only_section):
+    from portal.pupil_page import built_once_per_page
+
+    built = []
+
+    @built_once_per_page
+    def shared_with(user, category):
+        built.append((user.pk, category))
+        return object()
+
+    user, other_user, student = SimpleNamespace(pk=1), SimpleNamespace(pk=9), SimpleNamespace(pk=2)
+    seen = []
+
+    def context(u, s):
+        seen.extend([shared_with(u, "a"), shared_with(u, "a")])
+        shared_with(u, "b")
+        shared_with(other_user, "a")
+        return {}
+
+    only_section(PupilSection("t", "T", "t.html", 1, visible=lambda u, s: True, context=context))
+    pupil_page.sections_for(user, student)
+    assert seen[0] is seen[1]
+    assert built == [(1, "a"), (1, "b"), (9, "a")]
+    pupil_page.sections_for(user, student)
+    assert shared_with(user, "a") is not shared_with(user, "a")
+    assert len(built) == 8
