@@ -170,11 +170,11 @@ def empty_counts(periods: Iterable[str], measures: Iterable[str]) -> dict[str, C
 
 
 class Bucket(Func):
-    """How many of the ascending ``bounds`` are at most the value: 0 before the
-    first, ``len(bounds)`` from the last on. Counting rows into months by their
-    moment this way compares instants, where truncating each row's moment to its
-    month converts it to local time first (on PostgreSQL ``width_bucket``, a
-    binary search over the bounds)."""
+    """How many of the ascending ``bounds`` (moments or days) are at most the
+    value: 0 before the first, ``len(bounds)`` from the last on. Counting rows
+    into months by their moment this way compares instants, where truncating each
+    row's moment to its month converts it to local time first (on PostgreSQL
+    ``width_bucket``, a binary search over the bounds)."""
 
     output_field = IntegerField()
 

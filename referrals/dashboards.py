@@ -14,6 +14,12 @@ same length, in one query:
 Scope: a district manager counts the concerns routed to their district's social
 services (the pupil's home district) and the suspensions at schools located in
 the district; a unit manager their own unit's; a city manager everything.
+
+Where the reports are counted from: their dashboard rows (``referrals.facts``);
+for a district's or the city's manager with no school or category chosen, the
+trend, categories, deadlines and decisions add up the daily counts derived from
+those rows instead (``referrals.daycounts``: a period is a few thousand counts,
+not every report). A test holds both ways to the same figures.
 """
 
 from __future__ import annotations
