@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import identity
 from cases.models import Meeting, MeetingParticipant, Student
+from cases.selectors import name_matches
 from consent.policy import legal_path, may_see, students_shared_with
 from portal import rules
 from portal.access import scope
@@ -178,7 +179,7 @@ def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
                 ).values("student_id")
             )
             for word in text.split()[:4]:
-                named = named.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+                named = named.filter(name_matches(word))
             qs = qs.filter(student_id__in=named.values("id"))
     if show == "decided":
         return qs.filter(preliminary_assessment__isnull=False).order_by(

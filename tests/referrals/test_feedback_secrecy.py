@@ -39,10 +39,12 @@ MEETING_SOCIAL_FIELDS = ["agenda", "minutes"]
 
 
 def _text_fields(model):
+    # Free text: not a choice, and written by people (a copied field such as the
+    # pupil's gender on an utredning is not, and the school sees the pupil anyway).
     return [
         f.name
         for f in model._meta.get_fields()
-        if isinstance(f, models.CharField | models.TextField) and not f.choices
+        if isinstance(f, models.CharField | models.TextField) and not f.choices and f.editable
     ]
 
 
