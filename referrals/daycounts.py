@@ -40,6 +40,8 @@ from referrals.models import ConcernDayCount, ConcernFact
 Key = tuple[str, datetime.date, int, str, str]
 
 KEY_FIELDS = ["kind", "day", "intake_unit_id", "gender", "detail"]
+#: Counts changed per statement (six parameters each, well within SQLite's limit).
+BATCH = 1_000
 
 #: Each category's bit in ``ConcernFact.categories`` (kept in referrals.facts).
 _CATEGORY_BITS: dict[str, int] | None = None
@@ -115,11 +117,13 @@ def apply(old: Iterable[tuple], new: Iterable[tuple]) -> None:
     keys = ", ".join(KEY_FIELDS)
     one = "(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 1)) + ")"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(changes))} "  # noqa: S608 # nosec B608 - names are the model's own
-            f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
-            [value for key, n in changes for value in (*key, n)],
-        )
+        for start in range(0, len(changes), BATCH):
+            batch = changes[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608 # nosec B608 - names are the model's own
+                f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                [value for key, n in batch for value in (*key, n)],
+            )
     ConcernDayCount.objects.filter(n=0).filter(day__in={key[1] for key, _n in changes}).delete()
 
 

@@ -213,3 +213,14 @@ def test_the_daily_counts_migration_fills_what_the_rows_say(world, file_concern)
     ConcernDayCount.objects.all().delete()
     importlib.import_module("referrals.migrations.0013_concern_day_counts").fill(apps, None)
     assert daycounts.stored() == want
+
+
+def test_many_reports_refreshed_at_once_keep_their_daily_counts(world, file_concern, monkeypatch):
+    for _ in range(3):
+        file_concern(world.teacher_a, world.pupil_a)
+    # Batches of one count: every statement of the refresh is a batch of its own.
+    monkeypatch.setattr(daycounts, "BATCH", 1)
+    pupil = world.pupil_a
+    pupil.gender = "boy" if pupil.gender != "boy" else "girl"
+    pupil.save()
+    assert no_drift()
