@@ -34,26 +34,27 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal import rules
-from referrals.models import ConcernDayCount, ConcernFact
+from referrals.models import CATEGORY_BITS, ConcernDayCount, ConcernFact
 
 #: A count's key: kind, day, intake unit, gender, detail.
 Key = tuple[str, datetime.date, int, str, str]
 
 KEY_FIELDS = ["kind", "day", "intake_unit_id", "gender", "detail"]
+#: The fields of a report's dashboard row the counts are derived from.
+READS = [
+    "intake_unit_id",
+    "gender",
+    "received_at",
+    "categories",
+    "protection_due_on",
+    "protection_assessed_at",
+    "decided_at",
+    "decision",
+    "flagged",
+    "extended",
+]
 #: Counts changed per statement (six parameters each, well within SQLite's limit).
 BATCH = 1_000
-
-#: Each category's bit in ``ConcernFact.categories`` (kept in referrals.facts).
-_CATEGORY_BITS: dict[str, int] | None = None
-
-
-def _bits() -> dict[str, int]:
-    global _CATEGORY_BITS
-    if _CATEGORY_BITS is None:
-        from referrals.facts import CATEGORY_BITS
-
-        _CATEGORY_BITS = CATEGORY_BITS
-    return _CATEGORY_BITS
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -61,14 +62,14 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 
 def contributions(row: dict) -> list[Key]:
-    """The counts one report's dashboard row adds to (``row``: the fields of
-    ``referrals.facts.FIELDS``)."""
+    """The counts one report's dashboard row adds to (``row``: at least the
+    fields of ``READS``)."""
     unit, gender = row["intake_unit_id"], row["gender"]
     received = _local_day(row["received_at"])
     keys: list[Key] = [("received", received, unit, gender, "")]
     keys += [
         ("category", received, unit, gender, code)
-        for code, bit in _bits().items()
+        for code, bit in CATEGORY_BITS.items()
         if row["categories"] & bit
     ]
     assessed = row["protection_assessed_at"]
@@ -95,18 +96,16 @@ def contributions(row: dict) -> list[Key]:
     return keys
 
 
-def _counts(rows: Iterable[tuple]) -> Counter:
-    from referrals.facts import FIELDS
-
+def _counts(rows: Iterable[dict]) -> Counter:
     counts: Counter = Counter()
-    for values in rows:
-        counts.update(contributions(dict(zip(FIELDS, values, strict=True))))
+    for row in rows:
+        counts.update(contributions(row))
     return counts
 
 
-def apply(old: Iterable[tuple], new: Iterable[tuple]) -> None:
+def apply(old: Iterable[dict], new: Iterable[dict]) -> None:
     """Add what the reports' ``new`` dashboard rows count and take away what their
-    ``old`` ones did (each an iterable of ``referrals.facts.FIELDS`` values)."""
+    ``old`` ones did (each row a dict with the fields of ``READS``)."""
     delta = _counts(new)
     delta.subtract(_counts(old))
     changes = [(key, n) for key, n in delta.items() if n]
@@ -140,9 +139,7 @@ def stored() -> Counter:
 
 def source() -> Counter:
     """What the counts should be, from every report's dashboard row."""
-    from referrals.facts import FIELDS
-
-    return _counts(ConcernFact.objects.values_list(*FIELDS).iterator(chunk_size=10_000))
+    return _counts(ConcernFact.objects.values(*READS).iterator(chunk_size=10_000))
 
 
 def drift() -> dict[str, list[Key]]:

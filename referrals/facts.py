@@ -32,6 +32,7 @@ from django.db.models.signals import post_delete, post_save
 from cases.models import Meeting, Student
 from referrals import daycounts
 from referrals.models import (
+    CATEGORY_BITS,
     Concern,
     ConcernCategory,
     ConcernFact,
@@ -41,32 +42,10 @@ from referrals.models import (
     ProtectionAssessment,
 )
 
-#: Each category's bit in ``ConcernFact.categories``. Fixed here, not taken from the
-#: order of the categories, so that a stored row keeps its meaning; a new category
-#: takes the next free bit (and FILL_SQL its line).
-CATEGORY_BITS = {
-    "violence_home": 1,
-    "sexual_abuse": 2,
-    "honour_violence": 4,
-    "criminality": 8,
-    "mental_ill_health": 16,
-    "substance_use": 32,
-    "school_absence": 64,
-    "behaviour": 128,
-    "other": 256,
-}
 
-
-def categories_mask(codes: Iterable[str]) -> int:
-    mask = 0
-    for code in codes:
-        mask |= CATEGORY_BITS[code]
-    return mask
-
-
-def has_category(code: str, path: str = "categories") -> Q:
-    """Rows whose report names the category ``code`` (``path``: the bits' field)."""
-    return Q(GreaterThan(F(path).bitand(CATEGORY_BITS[code]), 0))
+def has_category(code: str) -> Q:
+    """Dashboard rows whose report names the category ``code``."""
+    return Q(GreaterThan(F("categories").bitand(CATEGORY_BITS[code]), 0))
 
 
 #: fact field -> where it comes from, seen from the report
@@ -119,8 +98,12 @@ def source(concern_ids: list[int] | None = None) -> Facts:
     return wanted
 
 
-def stored(concern_ids: list[int] | None = None) -> Facts:
+def stored(concern_ids: list[int] | None = None, *, lock: bool = False) -> Facts:
+    """The rows as they are (every report's, or these); with ``lock``, locked for
+    the transaction, in the order of their keys."""
     rows = ConcernFact.objects.all()
+    if lock:
+        rows = rows.select_for_update().order_by("pk")
     if concern_ids is not None:
         rows = rows.filter(pk__in=concern_ids)
     return {row[0]: tuple(row[1:]) for row in rows.values_list("pk", *FIELDS)}
@@ -134,13 +117,7 @@ def refresh(concern_ids: Iterable[int | None]) -> None:
         return
     # Locked before the source is read: a second write about the same reports waits,
     # then reads this one's rows as the old ones (the daily counts add the difference).
-    had = {
-        row[0]: tuple(row[1:])
-        for row in ConcernFact.objects.select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", *FIELDS)
-    }
+    had = stored(ids, lock=True)
     want = source(ids)
     ConcernFact.objects.filter(pk__in=[pk for pk in ids if pk not in want]).delete()
     ConcernFact.objects.bulk_create(
@@ -149,7 +126,10 @@ def refresh(concern_ids: Iterable[int | None]) -> None:
         unique_fields=["concern"],
         update_fields=FIELDS,
     )
-    daycounts.apply(old=had.values(), new=want.values())
+    daycounts.apply(
+        old=[dict(zip(FIELDS, v, strict=True)) for v in had.values()],
+        new=[dict(zip(FIELDS, v, strict=True)) for v in want.values()],
+    )
 
 
 def drift(concern_ids: list[int] | None = None) -> dict[str, list[int]]:

@@ -638,6 +638,22 @@ class DistrictReach(models.Model):
         return f"{self.district_id}:{self.student_id}"
 
 
+#: Each category's bit in ``ConcernFact.categories``. Fixed here, not taken from the
+#: order of the categories, so that a stored row keeps its meaning; a new category
+#: takes the next free bit (and ``referrals.facts.FILL_SQL`` its line).
+CATEGORY_BITS = {
+    "violence_home": 1,
+    "sexual_abuse": 2,
+    "honour_violence": 4,
+    "criminality": 8,
+    "mental_ill_health": 16,
+    "substance_use": 32,
+    "school_absence": 64,
+    "behaviour": 128,
+    "other": 256,
+}
+
+
 class ConcernFact(models.Model):
     """What the managers' dashboard counts about one report, on one row: the units,
     the pupil's gender, the categories, receipt, the two deadlines and when each was
@@ -666,7 +682,7 @@ class ConcernFact(models.Model):
     decision = models.CharField(max_length=20, blank=True)
     flagged = models.BooleanField(default=False)
     extended = models.BooleanField(default=False)
-    #: The report's categories, one bit each (``referrals.facts.CATEGORY_BITS``).
+    #: The report's categories, one bit each (``CATEGORY_BITS``).
     categories = models.PositiveIntegerField(default=0)
     #: The anmälningsmöte decision (SoL 14:1a): when it was made, the reason when no
     #: meeting is offered, and the offered meeting's status and time.

@@ -5,30 +5,15 @@ from collections import Counter
 
 from django.db import migrations, models
 
-#: The dashboard row's fields the counts are derived from (referrals.facts.FIELDS).
-FIELDS = [
-    "intake_unit_id",
-    "gender",
-    "received_at",
-    "categories",
-    "protection_due_on",
-    "protection_assessed_at",
-    "decided_at",
-    "decision",
-    "flagged",
-    "extended",
-]
-
-
 def fill(apps, schema_editor):
     """The daily counts of the reports already there, from their dashboard rows."""
-    from referrals.daycounts import KEY_FIELDS, contributions
+    from referrals.daycounts import KEY_FIELDS, READS, contributions
 
     fact = apps.get_model("referrals", "ConcernFact")
     day_count = apps.get_model("referrals", "ConcernDayCount")
     counts = Counter()
-    for values in fact.objects.values_list(*FIELDS).iterator(chunk_size=10_000):
-        counts.update(contributions(dict(zip(FIELDS, values))))
+    for row in fact.objects.values(*READS).iterator(chunk_size=10_000):
+        counts.update(contributions(row))
     day_count.objects.bulk_create(
         (day_count(**dict(zip(KEY_FIELDS, key)), n=n) for key, n in counts.items()),
         batch_size=5_000,

@@ -14,7 +14,7 @@ from cases.models import Meeting
 from cases.services import meeting_cancel, meeting_reschedule
 from portal import rules
 from referrals import daycounts, facts, services
-from referrals.models import ConcernFact, PreliminaryAssessment
+from referrals.models import CATEGORY_BITS, ConcernFact, PreliminaryAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -85,19 +85,16 @@ def test_the_pupils_gender_follows_the_pupil(world, file_concern):
 
 def test_the_categories_are_one_bit_each(world, file_concern):
     codes = {code for code, _label in rules.CONCERN_CATEGORIES}
-    bits = list(facts.CATEGORY_BITS.values())
-    assert set(facts.CATEGORY_BITS) == codes
+    bits = list(CATEGORY_BITS.values())
+    assert set(CATEGORY_BITS) == codes
     assert sorted(bits) == [1 << i for i in range(len(codes))]
 
     concern = file_concern(
         world.teacher_a, world.pupil_a, categories=["violence_home", "criminality"]
     )
     other = file_concern(world.teacher_a, world.pupil_a, categories=["other"])
-    assert (
-        fact(concern).categories
-        == facts.CATEGORY_BITS["violence_home"] | facts.CATEGORY_BITS["criminality"]
-    )
-    assert fact(other).categories == facts.CATEGORY_BITS["other"]
+    assert fact(concern).categories == CATEGORY_BITS["violence_home"] | CATEGORY_BITS["criminality"]
+    assert fact(other).categories == CATEGORY_BITS["other"]
     named = ConcernFact.objects.filter(facts.has_category("criminality"))
     assert list(named.values_list("pk", flat=True)) == [concern.pk]
     assert no_drift()
