@@ -122,6 +122,18 @@ def _deadlines_passed(period: Period, today: datetime.date) -> Period | None:
 
 _NEVER = Q(pk__in=[])
 
+
+def _due_days(query: DashboardQuery, field: str):
+    """For ``_periods``: a period's days whose deadlines have passed, on the date
+    ``field`` (nothing when none has yet)."""
+
+    def window(period: Period) -> Q:
+        passed = _deadlines_passed(period, query.today)
+        return passed.dates(field) if passed else _NEVER
+
+    return window
+
+
 #: The daily counts (referrals.daycounts) have an intake unit and no school: they
 #: serve a district's or the city's managers, not a unit's (whose scope includes
 #: the reports from their school), and no chosen school or category.
@@ -360,14 +372,10 @@ def concerns_by_district(query: DashboardQuery) -> Table:
 
 
 def protection_on_time(query: DashboardQuery) -> Table:
-    def due(period, field="protection_due_on"):
-        window = _deadlines_passed(period, query.today)
-        return window.dates(field) if window else _NEVER
-
     counts = _day_counts(query, "protection")
     if counts is not None:
         # Counted on the day each fell due, by whether it was done on time.
-        periods = _periods(query, lambda p: due(p, "day"))
+        periods = _periods(query, _due_days(query, "day"))
         data = count_split(
             counts.filter(periods["cur"] | periods["prev"]),
             gender="gender",
@@ -379,7 +387,7 @@ def protection_on_time(query: DashboardQuery) -> Table:
             weight=COUNTED,
         )
     else:
-        periods = _periods(query, due)
+        periods = _periods(query, _due_days(query, "protection_due_on"))
         lag = datetime.timedelta(days=PROTECTION_DUE_LAG_DAYS)
         qs = query.restrict(
             ConcernFact.objects.filter(
@@ -443,11 +451,7 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
     counts = _day_counts(query, "preliminary", "preliminary_extended")
     if counts is not None:
         # Counted on the 14th day after receipt, by whether it was decided by then.
-        def fourteenth(period):
-            window = _deadlines_passed(period, query.today)
-            return window.dates("day") if window else _NEVER
-
-        periods = _periods(query, fourteenth)
+        periods = _periods(query, _due_days(query, "day"))
         counted = Q(kind="preliminary")
         data = count_split(
             counts.filter(periods["cur"] | periods["prev"]),

@@ -10,12 +10,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def dashboard_chart(table, kind: str, key: str) -> SafeString:
-    """The chart of a rendered (already suppressed) table."""
-    return dashboard_charts.svg(table, kind, key)
-
-
-@register.simple_tag
 def dashboard_table(table) -> SafeString:
     """A rendered (already suppressed) table as an HTML table."""
     return table_html(table)
