@@ -1,45 +1,56 @@
-"""Two requests sending the same draft at the same moment file one report."""
+"""Writes at the same moment: two requests sending the same draft file one report,
+and the rows kept from the reports follow both of two concurrent writes."""
 
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from referrals import services
 from referrals.models import Concern, ConcernDraft
+
+
+def at_once(*targets) -> list[Exception]:
+    """Run each target in its own thread (and database connection) and wait for all;
+    what they raised."""
+    errors = []
+
+    def run(target):
+        try:
+            target()
+        except Exception as exc:  # collected for the test to assert on
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return errors
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submission_of_one_draft_files_one_report(world, postgres):
     draft = services.draft_start(author=world.teacher_a, student=world.pupil_a)
     barrier = threading.Barrier(4)
-    results, errors = [], []
+    results = []
 
     def submit():
-        try:
-            barrier.wait()
-            mine = ConcernDraft.objects.get(pk=draft.pk)
-            results.append(
-                services.concern_submit(
-                    reporter=world.teacher_a,
-                    draft=mine,
-                    categories=["behaviour"],
-                    worry="Samtidigt",
-                    relation="Mentor",
-                ).pk
-            )
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+        barrier.wait()
+        mine = ConcernDraft.objects.get(pk=draft.pk)
+        results.append(
+            services.concern_submit(
+                reporter=world.teacher_a,
+                draft=mine,
+                categories=["behaviour"],
+                worry="Samtidigt",
+                relation="Mentor",
+            ).pk
+        )
 
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
+    assert at_once(*[submit] * 4) == []
     assert Concern.objects.count() == 1
     assert set(results) == {Concern.objects.get().pk}
 
@@ -67,7 +78,6 @@ def test_a_report_filed_while_another_is_closed_keeps_the_pupil_reached(world, p
     first = file(services.draft_start(author=world.teacher_a, student=world.pupil_a))
     second_draft = services.draft_start(author=world.teacher_a, student=world.pupil_a)
     decided, committed = threading.Event(), threading.Event()
-    errors = []
 
     def close_first():
         try:
@@ -82,27 +92,14 @@ def test_a_report_filed_while_another_is_closed_keeps_the_pupil_reached(world, p
                 # Let the other transaction reach the pupil before this one commits.
                 threading.Event().wait(0.5)
             committed.set()
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-            decided.set()
         finally:
-            connection.close()
+            decided.set()  # also when it failed: the other need not wait
 
     def file_second():
-        try:
-            decided.wait(10)
-            file(ConcernDraft.objects.get(pk=second_draft.pk))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        decided.wait(10)
+        file(ConcernDraft.objects.get(pk=second_draft.pk))
 
-    threads = [threading.Thread(target=close_first), threading.Thread(target=file_second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
+    assert at_once(close_first, file_second) == []
     assert committed.is_set()
     assert DistrictReach.objects.filter(student=world.pupil_a).exists()
     assert reach.drift() == {"missing": [], "extra": [], "flag": []}
@@ -128,7 +125,6 @@ def test_two_writes_about_one_report_keep_its_daily_counts(world, postgres):
         relation="Mentor",
     )
     assessed = threading.Event()
-    errors = []
 
     # Written as rows, not through the services: the services lock the report
     # themselves, and this is about the dashboard row's own lock.
@@ -144,31 +140,18 @@ def test_two_writes_about_one_report_keep_its_daily_counts(world, postgres):
                 )
                 assessed.set()
                 threading.Event().wait(0.5)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-            assessed.set()
         finally:
-            connection.close()
+            assessed.set()  # also when it failed: the other need not wait
 
     def decide():
-        try:
-            assessed.wait(10)
-            PreliminaryAssessment.objects.create(
-                concern=concern,
-                decision=PreliminaryAssessment.Decision.OPEN,
-                reasoning="Utredning.",
-                decided_by=world.social_kungsholmen,
-                decided_at=timezone.now(),
-            )
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        assessed.wait(10)
+        PreliminaryAssessment.objects.create(
+            concern=concern,
+            decision=PreliminaryAssessment.Decision.OPEN,
+            reasoning="Utredning.",
+            decided_by=world.social_kungsholmen,
+            decided_at=timezone.now(),
+        )
 
-    threads = [threading.Thread(target=assess), threading.Thread(target=decide)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
+    assert at_once(assess, decide) == []
     assert daycounts.drift() == {"missing": [], "extra": [], "wrong": []}
