@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import dashboards
+from portal import dashboard_figures, dashboards
 from portal.access import Scope, roles_required, scope
 from portal.accesslog import EXPORT, audited, log_access
 from portal.dashboard_export import csv_response, xlsx_response
 from portal.dashboards import (
-    DEFAULT_PRESET,
     HIDDEN_MARK,
     NOT_APPLICABLE_MARK,
     SMALL_MARK,
-    DashboardFilterForm,
-    DashboardQuery,
 )
-from portal.models import District, Unit
+from portal.models import Unit
 from portal.roles import Role
 from portal.worklist import worklist_for
 
@@ -38,43 +33,6 @@ class ExportFormatConverter:
 
     def to_url(self, value):
         return value
-
-
-def _districts(user_scope: Scope) -> dict[int, str]:
-    """The districts the manager's scope covers."""
-    districts = District.objects.all()
-    if not user_scope.manager_city:
-        districts = districts.filter(
-            Q(pk__in=user_scope.manager_district_ids) | Q(units__pk__in=user_scope.manager_unit_ids)
-        ).distinct()
-    return dict(districts.values_list("pk", "name"))
-
-
-def _schools(user_scope: Scope) -> dict[int, str]:
-    """Schools located in the manager's districts, or the schools they manage."""
-    schools = Unit.objects.filter(kind__in=Unit.SCHOOL_KINDS)
-    if not user_scope.manager_city:
-        schools = schools.filter(
-            Q(district_id__in=user_scope.manager_district_ids)
-            | Q(pk__in=user_scope.manager_unit_ids)
-        )
-    return dict(schools.order_by("name").values_list("pk", "name"))
-
-
-def _query(request, user_scope: Scope):
-    districts, schools = _districts(user_scope), _schools(user_scope)
-    form = DashboardFilterForm(
-        request.GET or None,
-        districts=districts,
-        schools=schools,
-        initial={"period": DEFAULT_PRESET},
-    )
-    today = timezone.localdate()
-    period, filters = form.period_and_filters(today)
-    query = DashboardQuery(
-        scope=user_scope, period=period, filters=filters, today=today, districts=districts
-    )
-    return query, form, filters.described(districts, schools)
 
 
 def _scope_label(user_scope: Scope, districts: dict[int, str]) -> str:
@@ -99,10 +57,12 @@ def _ignored_filters(panel, query) -> list:
 def dashboard(request):
     """Counts for the manager's scope, by gender, small cells suppressed."""
     user_scope = scope(request.user)
-    query, form, described = _query(request, user_scope)
+    query, form, described = dashboards.query_for(user_scope, request.GET or None)
     params = request.GET.urlencode()
+    panels = dashboards.panels_for(user_scope)
+    figures = dashboard_figures.figures(panels, query)
     sections: list[dict] = []
-    for panel in dashboards.panels_for(user_scope):
+    for panel in panels:
         title = str(panel.section)
         if not sections or sections[-1]["title"] != title:
             sections.append({"title": title, "panels": []})
@@ -114,7 +74,7 @@ def dashboard(request):
         sections[-1]["panels"].append(
             {
                 "panel": panel,
-                "table": dashboards.build(panel, query),
+                "table": figures.tables[panel.key],
                 "exports": exports,
                 "ignored_filters": _ignored_filters(panel, query),
             }
@@ -128,6 +88,8 @@ def dashboard(request):
             "filters": described,
             "scope_label": _scope_label(user_scope, query.districts),
             "sections": sections,
+            "computed_at": figures.computed_at,
+            "figures_minutes": max(1, int(dashboard_figures.max_age().total_seconds()) // 60),
             "worklist": worklist_for(user_scope),
             "marks": {"small": SMALL_MARK, "hidden": HIDDEN_MARK, "na": NOT_APPLICABLE_MARK},
         },
@@ -144,8 +106,9 @@ def dashboard_export(request, panel: str, fmt: str):
     found = dashboards.panel_for(user_scope, panel)
     if found is None:
         raise Http404
-    query, _form, described = _query(request, user_scope)
-    table = dashboards.build(found, query)
+    query, _form, described = dashboards.query_for(user_scope, request.GET or None)
+    # The figures on the screen, when they are still kept.
+    table = dashboard_figures.figures([found], query).tables[found.key]
     applied = [
         (label, value)
         for (label, value), name in zip(

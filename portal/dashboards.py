@@ -56,7 +56,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import rules
 from portal.access import Scope
-from portal.models import Unit
+from portal.models import District, Unit
 
 # --- the gender split --------------------------------------------------------------------
 
@@ -563,6 +563,43 @@ class DashboardFilterForm(forms.Form):
             category=data.get("category") or None,
         )
         return period, filters
+
+
+def districts_in_scope(scope: Scope) -> dict[int, str]:
+    """The districts a manager's scope covers: {id: name}."""
+    districts = District.objects.all()
+    if not scope.manager_city:
+        districts = districts.filter(
+            Q(pk__in=scope.manager_district_ids) | Q(units__pk__in=scope.manager_unit_ids)
+        ).distinct()
+    return dict(districts.values_list("pk", "name"))
+
+
+def schools_in_scope(scope: Scope) -> dict[int, str]:
+    """Schools located in the manager's districts, or the schools they manage."""
+    schools = Unit.objects.filter(kind__in=Unit.SCHOOL_KINDS)
+    if not scope.manager_city:
+        schools = schools.filter(
+            Q(district_id__in=scope.manager_district_ids) | Q(pk__in=scope.manager_unit_ids)
+        )
+    return dict(schools.order_by("name").values_list("pk", "name"))
+
+
+def query_for(
+    scope: Scope, data=None, today: datetime.date | None = None
+) -> tuple[DashboardQuery, DashboardFilterForm, list[tuple[Any, str]]]:
+    """The question a manager asks with ``data`` (the query string; None: the
+    default view): the query, its form and the filters described."""
+    districts, schools = districts_in_scope(scope), schools_in_scope(scope)
+    form = DashboardFilterForm(
+        data, districts=districts, schools=schools, initial={"period": DEFAULT_PRESET}
+    )
+    today = today or timezone.localdate()
+    period, filters = form.period_and_filters(today)
+    query = DashboardQuery(
+        scope=scope, period=period, filters=filters, today=today, districts=districts
+    )
+    return query, form, filters.described(districts, schools)
 
 
 # --- tables --------------------------------------------------------------------------------

@@ -344,6 +344,27 @@ class NotificationPreference(models.Model):
         return f"{self.user} {self.topic}"
 
 
+class DashboardFigures(models.Model):
+    """One dashboard table as computed for one question (the panel, the manager's
+    scope, the period, the filters, the day and the language), kept for a few
+    minutes so that the next view need not count again (portal.dashboard_figures).
+    Aggregates after suppression only: a figure below five is stored as "<5"."""
+
+    #: A hash of the question: equal only for the same panel, scope, period,
+    #: filters, day, threshold and language.
+    key = models.CharField(max_length=64, unique=True)
+    panel = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(db_index=True)
+    table = models.JSONField()
+
+    class Meta:
+        verbose_name = _("dashboard figures")
+        verbose_name_plural = _("dashboard figures")
+
+    def __str__(self):
+        return f"{self.panel} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 # The access log lives in its own module (portal/audit_models.py).
 from portal.audit_models import AccessLog, AccessLogSubject  # noqa: E402, F401
 

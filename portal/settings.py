@@ -306,6 +306,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Dashboard figures are kept this many seconds once computed (portal/dashboard_figures.py;
+# 0: every view counts), and beat computes every manager's default view this often.
+DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE_SECONDS", default=300)
+DASHBOARD_FIGURES_REFRESH = env.int("DASHBOARD_FIGURES_REFRESH_SECONDS", default=240)
+if DASHBOARD_FIGURES_MAX_AGE > 0:
+    CELERY_BEAT_SCHEDULE["dashboard-figures"] = {
+        "task": "portal.dashboard_figures_refresh",
+        "schedule": DASHBOARD_FIGURES_REFRESH,
+        "options": {"expires": max(DASHBOARD_FIGURES_REFRESH - 1, 1)},
+    }
+
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -1,8 +1,9 @@
-"""Celery tasks: thin wrappers around the reminder services (portal.reminders)."""
+"""Celery tasks: thin wrappers around the reminder services (portal.reminders) and the
+dashboard figures (portal.dashboard_figures)."""
 
 from celery import shared_task
 
-from portal import reminders
+from portal import dashboard_figures, reminders
 
 
 def _dispatch(ids: list[int], claim_token: str) -> None:
@@ -27,3 +28,9 @@ def manager_digests() -> int:
     """Beat, 07:00 Stockholm time: arm the managers' daily digests; the next sweep
     sends them."""
     return reminders.manager_digests_schedule()
+
+
+@shared_task(name="portal.dashboard_figures_refresh", ignore_result=True)
+def dashboard_figures_refresh() -> int:
+    """Beat, every few minutes: compute every manager's default dashboard view."""
+    return dashboard_figures.refresh()

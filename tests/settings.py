@@ -18,3 +18,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
+# Every dashboard view counts; the tests of the kept figures turn keeping on.
+DASHBOARD_FIGURES_MAX_AGE = 0

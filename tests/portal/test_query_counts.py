@@ -57,7 +57,7 @@ def shape(sql: str) -> str:
 
 def query_counts(pages, clients) -> dict[str, Counter]:
     counts = {}
-    for persona, user, page, url, _kind in pages:
+    for persona, user, page, url, *_rest in pages:
         client = clients[user.pk]
         client.get(url)  # the first request may fill per-process caches
         with CaptureQueriesContext(connection) as captured:

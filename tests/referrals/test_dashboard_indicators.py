@@ -29,7 +29,7 @@ def d(day: str) -> datetime.date:
 
 
 def query(user, start, end, today, **filters) -> DashboardQuery:
-    from portal.dashboard_views import _districts
+    from portal.dashboards import districts_in_scope
 
     user_scope = compute_scope(user)
     return DashboardQuery(
@@ -37,7 +37,7 @@ def query(user, start, end, today, **filters) -> DashboardQuery:
         period=Period(d(start), d(end)),
         filters=Filters(**filters),
         today=d(today),
-        districts=_districts(user_scope),
+        districts=districts_in_scope(user_scope),
     )
 
 

@@ -1,0 +1,205 @@
+"""Dashboard figures kept for a few minutes.
+
+Counting a period of the whole city reads tens of thousands of rows per panel;
+the same figures a minute later are as good to a manager. So each panel's table,
+once computed for a question (the panel, the manager's scope, the period, the
+filters, the day and the language), is stored for ``DASHBOARD_FIGURES_MAX_AGE``
+seconds (``DashboardFigures``), and a view within that time reads it instead of
+counting again. The page says when its figures were computed.
+
+What is stored is the table after suppression (``dashboards.render``): the same
+cells the page and the exports show, a figure below five as "<5". A question's
+key holds the manager's scope itself, so one manager's figures are never served
+for another scope.
+
+A beat task (``refresh``) computes the default view of every manager's
+dashboard, in every language, before the stored figures grow old: the view a
+manager opens first is read, not counted. Any other period or filter is counted
+on its first view and stored for the next. With ``DASHBOARD_FIGURES_MAX_AGE`` 0
+nothing is stored and every view counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from portal import dashboards
+from portal.access import Scope, compute_scope
+from portal.dashboards import Cell, DashboardQuery, Panel, RenderedRow, RenderedTable
+from portal.models import DashboardFigures, User
+from portal.roles import Role
+
+
+def max_age() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.DASHBOARD_FIGURES_MAX_AGE)
+
+
+def _manager_scope(scope: Scope) -> dict:
+    """What of a scope decides a dashboard's figures."""
+    if scope.manager_city:
+        return {"city": True}
+    return {
+        "districts": sorted(scope.manager_district_ids),
+        "units": sorted(scope.manager_unit_ids),
+    }
+
+
+def question_key(panel: Panel, query: DashboardQuery, language: str) -> str:
+    filters = query.filters
+    question = {
+        "panel": panel.key,
+        "scope": _manager_scope(query.scope),
+        "period": [query.period.start.isoformat(), query.period.end.isoformat()],
+        "filters": [filters.district, filters.school, filters.category],
+        "today": query.today.isoformat(),
+        "threshold": query.threshold,
+        "language": language,
+    }
+    return hashlib.sha256(json.dumps(question, sort_keys=True).encode()).hexdigest()
+
+
+# --- a table as stored --------------------------------------------------------------------------
+
+
+def table_as_json(table: RenderedTable) -> dict:
+    return {
+        "key": table.key,
+        "row_heading": str(table.row_heading),
+        "columns": table.columns,
+        "note": str(table.note),
+        "totals": sorted(table.totals),
+        "rows": [
+            {
+                "key": row.key,
+                "label": str(row.label),
+                "kind": row.kind,
+                "level": row.level,
+                "cells": {c: [cell.text, cell.state, cell.value] for c, cell in row.cells.items()},
+            }
+            for row in table.rows
+        ],
+    }
+
+
+def table_from_json(data: dict, title) -> RenderedTable:
+    return RenderedTable(
+        data["key"],
+        title,
+        data["row_heading"],
+        list(data["columns"]),
+        [
+            RenderedRow(
+                row["key"],
+                row["label"],
+                row["kind"],
+                row["level"],
+                {c: Cell(text, state, value) for c, (text, state, value) in row["cells"].items()},
+            )
+            for row in data["rows"]
+        ],
+        data["note"],
+        frozenset(data["totals"]),
+    )
+
+
+# --- reading and computing ----------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The panels' tables for one view, and when the oldest of them was computed."""
+
+    tables: dict[str, RenderedTable]
+    computed_at: datetime.datetime | None
+
+
+def _store(rows: list[DashboardFigures]) -> None:
+    DashboardFigures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["panel", "computed_at", "table"],
+    )
+
+
+def figures(panels: list[Panel], query: DashboardQuery) -> Figures:
+    """Each panel's table for ``query``: read where stored figures are young
+    enough, computed (and stored) where not. The active language is part of the
+    question."""
+    if max_age() <= datetime.timedelta(0):
+        return Figures({p.key: dashboards.build(p, query) for p in panels}, None)
+    language = translation.get_language()
+    keys = {p.key: question_key(p, query, language) for p in panels}
+    now = timezone.now()
+    stored = {
+        row["key"]: row
+        for row in DashboardFigures.objects.filter(
+            key__in=keys.values(), computed_at__gt=now - max_age()
+        ).values("key", "computed_at", "table")
+    }
+    tables, computed, oldest = {}, [], now
+    for panel in panels:
+        row = stored.get(keys[panel.key])
+        if row is None:
+            tables[panel.key] = table = dashboards.build(panel, query)
+            computed.append(
+                DashboardFigures(
+                    key=keys[panel.key],
+                    panel=panel.key,
+                    computed_at=now,
+                    table=table_as_json(table),
+                )
+            )
+        else:
+            tables[panel.key] = table_from_json(row["table"], panel.title)
+            oldest = min(oldest, row["computed_at"])
+    if computed:
+        _store(computed)
+    return Figures(tables, oldest)
+
+
+def manager_scopes() -> list[Scope]:
+    """One scope for each distinct dashboard among the active managers."""
+    seen: dict[str, Scope] = {}
+    managers = User.objects.filter(is_active=True, memberships__role=Role.MANAGER).distinct()
+    for user in managers:
+        scope = compute_scope(user)
+        seen.setdefault(json.dumps(_manager_scope(scope), sort_keys=True), scope)
+    return list(seen.values())
+
+
+def refresh(*, today: datetime.date | None = None) -> int:
+    """Compute and store the default view of every manager's dashboard in every
+    language, and drop figures too old to be read. Returns the tables stored."""
+    if max_age() <= datetime.timedelta(0):
+        return 0
+    today = today or timezone.localdate()
+    stored = 0
+    for scope in manager_scopes():
+        query = dashboards.query_for(scope, None, today)[0]
+        panels = dashboards.panels_for(scope)
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                now = timezone.now()
+                _store(
+                    [
+                        DashboardFigures(
+                            key=question_key(panel, query, language),
+                            panel=panel.key,
+                            computed_at=now,
+                            table=table_as_json(dashboards.build(panel, query)),
+                        )
+                        for panel in panels
+                    ]
+                )
+                stored += len(panels)
+    with transaction.atomic():
+        DashboardFigures.objects.filter(computed_at__lte=timezone.now() - max_age()).delete()
+    return stored
