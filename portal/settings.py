@@ -129,7 +129,11 @@ else:
     # over reports and consents that mostly never run); PostgreSQL's JIT would spend
     # hundreds of milliseconds compiling each of them for a few milliseconds of work.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # A dashboard's count of the city groups some 10,000 (school, period, gender)
+    # keys: with PostgreSQL's default 4 MB it sorts them on disk instead of
+    # hashing them in memory (118 → 50 ms).
+    work_mem = env.str("DATABASE_WORK_MEM", default="32MB")
+    options["options"] = f"{options.get('options', '')} -c jit=off -c work_mem={work_mem}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, login and access ----------------------------------------------------

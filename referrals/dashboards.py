@@ -17,9 +17,10 @@ the district; a unit manager their own unit's; a city manager everything.
 
 Where the reports are counted from: their dashboard rows (``referrals.facts``);
 for a district's or the city's manager with no school or category chosen, the
-trend, categories, deadlines and decisions add up the daily counts derived from
-those rows instead (``referrals.daycounts``: a period is a few thousand counts,
-not every report). A test holds both ways to the same figures.
+trend, categories, the pupils' districts, deadlines and decisions add up the
+daily counts derived from those rows instead (``referrals.daycounts``: a period
+is a few thousand counts, not every report). A test holds both ways to the same
+figures.
 """
 
 from __future__ import annotations
@@ -192,23 +193,18 @@ def concerns_by_month(query: DashboardQuery) -> Table:
     )
 
 
-def _received(query: DashboardQuery) -> dict:
-    """Concerns received in either period, by school, channel and district: one scan
-    that the school and the district panels share."""
-
-    def compute():
-        qs = query.restrict(
-            ConcernFact.objects.filter(query.span.moments("received_at")), FACTS, **FACT_FILTERS
-        )
-        return count_split(
-            qs,
-            gender=FACT_GENDER,
-            measures={"n": None},
-            periods=_periods(query, lambda p: p.moments("received_at")),
-            by=("reporting_unit_id", "channel", "intake_unit__district_id"),
-        )
-
-    return query.remember("referrals.received", compute)
+def _received_in_periods(query: DashboardQuery, by: str | tuple) -> dict:
+    """Concerns received in either period, by ``by``, from the reports' rows."""
+    qs = query.restrict(
+        ConcernFact.objects.filter(query.span.moments("received_at")), FACTS, **FACT_FILTERS
+    )
+    return count_split(
+        qs,
+        gender=FACT_GENDER,
+        measures={"n": None},
+        periods=_periods(query, lambda p: p.moments("received_at")),
+        by=by,
+    )
 
 
 def concerns_by_school(query: DashboardQuery) -> Table:
@@ -221,7 +217,9 @@ def concerns_by_school(query: DashboardQuery) -> Table:
         for p in target:
             target[p] = target[p] + measures[f"{p}_n"]
 
-    for (unit_id, channel, _district), measures in _received(query).items():
+    for (unit_id, channel), measures in _received_in_periods(
+        query, ("reporting_unit_id", "channel")
+    ).items():
         if unit_id is None:
             add(phone if channel == "phone" else letter, measures)
         else:
@@ -324,11 +322,22 @@ def concerns_by_category(query: DashboardQuery) -> Table:
 
 
 def concerns_by_district(query: DashboardQuery) -> Table:
-    by_district: dict[int | None, dict] = {}
-    for (_unit, _channel, district), measures in _received(query).items():
-        target = by_district.setdefault(district, {"cur": Counts(), "prev": Counts()})
-        for p in target:
-            target[p] = target[p] + measures[f"{p}_n"]
+    counts = _day_counts(query, "received")
+    if counts is not None:
+        data = count_split(
+            counts.filter(query.span.dates("day")),
+            gender="gender",
+            measures={"n": None},
+            periods=_periods(query, lambda p: p.dates("day")),
+            by="intake_unit__district_id",
+            weight=COUNTED,
+        )
+    else:
+        data = _received_in_periods(query, "intake_unit__district_id")
+    by_district = {
+        district: {p: measures[f"{p}_n"] for p in ("cur", "prev")}
+        for district, measures in data.items()
+    }
     empty = {"cur": Counts(), "prev": Counts()}
     rows = [
         Row(

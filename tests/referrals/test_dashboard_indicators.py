@@ -608,6 +608,7 @@ def test_the_daily_counts_give_what_the_reports_rows_give(
     selectors = [
         dashboards.concerns_by_month,
         dashboards.concerns_by_category,
+        dashboards.concerns_by_district,
         dashboards.protection_on_time,
         dashboards.preliminary_within_14_days,
         dashboards.decisions,
