@@ -83,28 +83,36 @@ def active_consents(at: datetime.datetime | None = None) -> QuerySet:
     )
 
 
-def consents_covering(user, category: str, at: datetime.datetime | None = None) -> QuerySet:
-    """Active consents under which ``user`` may read ``category``."""
-    from consent.models import ConsentCategory, ConsentParty, ConsentUserObjectPermission
+def _not_withdrawn(at: datetime.datetime) -> Q:
+    return Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
 
-    at = at or timezone.now()
+
+def _consents_naming(user, at: datetime.datetime) -> QuerySet:
+    """Active consents that name ``user``'s unit (not withdrawn) or ``user``."""
+    from consent.models import ConsentParty, ConsentUserObjectPermission
+
     user_scope = scope(user)
     units = user_scope.school_unit_ids | user_scope.social_unit_ids
-    not_withdrawn = Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
-    covers_category = ConsentCategory.objects.filter(
-        not_withdrawn, consent=OuterRef("pk"), category=category
-    )
     names_unit = ConsentParty.objects.filter(
-        not_withdrawn, consent=OuterRef("pk"), unit_id__in=units
+        _not_withdrawn(at), consent=OuterRef("pk"), unit_id__in=units
     )
     names_user = ConsentUserObjectPermission.objects.filter(
         content_object=OuterRef("pk"),
         user_id=user_scope.user_id,
         permission__codename="view_consent",
     )
-    return active_consents(at).filter(
-        Exists(covers_category), Exists(names_unit) | Exists(names_user)
+    return active_consents(at).filter(Exists(names_unit) | Exists(names_user))
+
+
+def consents_covering(user, category: str, at: datetime.datetime | None = None) -> QuerySet:
+    """Active consents under which ``user`` may read ``category``."""
+    from consent.models import ConsentCategory
+
+    at = at or timezone.now()
+    covers_category = ConsentCategory.objects.filter(
+        _not_withdrawn(at), consent=OuterRef("pk"), category=category
     )
+    return _consents_naming(user, at).filter(Exists(covers_category))
 
 
 def active_overrides(user, at: datetime.datetime | None = None) -> QuerySet:
@@ -117,6 +125,38 @@ def active_overrides(user, at: datetime.datetime | None = None) -> QuerySet:
 
 
 @asked_once_per_page
+def _override_open(user, student, at: datetime.datetime | None = None) -> bool:
+    return active_overrides(user, at).filter(student_id=student.pk).exists()
+
+
+@asked_once_per_page
+def _categories_by_consent(user, student, at: datetime.datetime | None = None) -> frozenset:
+    """The categories of ``student``'s information that an active consent naming
+    ``user`` covers (the category not withdrawn): one query for every category,
+    so a pupil page asks it once for all its sections."""
+    from consent.models import ConsentCategory
+
+    at = at or timezone.now()
+    consents = _consents_naming(user, at).filter(student_id=student.pk)
+    return frozenset(
+        ConsentCategory.objects.filter(_not_withdrawn(at), consent__in=consents)
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+@asked_once_per_page
+def shared_with(user, student, category: str, at: datetime.datetime | None = None) -> bool:
+    """Does ``category`` of ``student`` cross to ``user`` by an active consent or a
+    break-glass override? ``students_shared_with`` asked for one pupil."""
+    if not scope(user).may_see_cases:
+        return False
+    return _override_open(user, student, at) or category in _categories_by_consent(
+        user, student, at
+    )
+
+
+@asked_once_per_page
 def may_see(user, student, category: str, at: datetime.datetime | None = None) -> bool:
     """May ``user``, now, see ``category`` of ``student``'s information from the other side?"""
     user_scope = scope(user)
@@ -124,9 +164,7 @@ def may_see(user, student, category: str, at: datetime.datetime | None = None) -
         return False
     if own_information(user_scope, student, category):
         return True
-    if active_overrides(user, at).filter(student_id=student.pk).exists():
-        return True
-    return consents_covering(user, category, at).filter(student_id=student.pk).exists()
+    return shared_with(user, student, category, at)
 
 
 @built_once_per_page
@@ -173,7 +211,7 @@ def consent_covering_parties(student, category: str, unit_ids, at: datetime.date
     from consent.models import ConsentCategory, ConsentParty
 
     at = at or timezone.now()
-    not_withdrawn = Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
+    not_withdrawn = _not_withdrawn(at)
     candidates = active_consents(at).filter(
         student_id=student.pk,
         pk__in=ConsentCategory.objects.filter(not_withdrawn, category=category).values(

@@ -18,7 +18,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 
 from cases.models import AbsenceInvestigation, AbsenceRecord, Placement, Student
-from consent.policy import students_shared_with
+from consent.policy import shared_with, students_shared_with
 from portal import rules
 from portal.access import scope
 from portal.models import Unit
@@ -68,8 +68,20 @@ def absence_visible_to(user) -> QuerySet[AbsenceRecord]:
 
 @asked_once_per_page
 def may_see_absence(user, student: Student) -> bool:
-    q = _absence_pupils(user)
-    return q is not None and Student.objects.filter(q, pk=student.pk).exists()
+    # The rules of _absence_pupils, asked for this pupil alone.
+    s = scope(user)
+    if not s.may_see_cases:
+        return False
+    if student.school_unit_id in s.school_unit_ids:
+        return True
+    if (
+        s.school_unit_ids
+        and Placement.objects.filter(
+            student=student, group_id__in=s.school_unit_ids, status__in=CURRENT_PLACEMENT
+        ).exists()
+    ):
+        return True
+    return s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
 
 
 def may_record_absence(user, student: Student) -> bool:
@@ -111,8 +123,7 @@ def may_see_absence_investigations(user, student: Student) -> bool:
         ).exists()
     ):
         return True
-    shared = pupils_sharing_school_attendance(user)
-    return shared is not None and Student.objects.filter(shared, pk=student.pk).exists()
+    return s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
 
 
 def may_open_absence_investigation(user, student: Student) -> bool:

@@ -17,8 +17,9 @@ from operator import or_
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.absence.selectors import pupils_sharing_school_attendance
+from cases.absence.selectors import SCHOOL_ATTENDANCE, pupils_sharing_school_attendance
 from cases.models import Meeting, Placement, Student
+from consent.policy import shared_with
 from portal.access import scope
 from portal.accesslog import note
 from portal.models import Unit
@@ -89,8 +90,7 @@ def may_see_placements(user, student: Student) -> bool:
     s = scope(user)
     if student.school_unit_id in s.school_unit_ids:
         return True
-    shared = pupils_sharing_school_attendance(user)
-    if shared is not None and Student.objects.filter(shared, pk=student.pk).exists():
+    if s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE):
         return True
     return _placements(user, shared=False).filter(student=student).exists()
 

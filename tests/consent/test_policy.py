@@ -302,3 +302,38 @@ def test_a_user_on_both_sides_needs_consent_for_pupils_not_their_own(world):
     # The child lives in Södermalm: social information is this user's own there.
     assert policy.may_see(world.principal_a, world.pupil_b, "social_assessment")
     assert not policy.may_see(world.principal_a, world.pupil_a, "social_assessment")
+
+
+def test_one_pupils_answer_is_the_lists_rule_asked_for_that_pupil(world, record_consent):
+    """``shared_with`` reads every category a consent covers for one pupil in one
+    query; it must answer as ``students_shared_with`` does, category by category."""
+    consent = record_consent(
+        world.principal_a,
+        world.pupil_a,
+        [world.intake_kungsholmen, world.school_a],
+        ["school_attendance", "student_health"],
+    )
+    services.consent_withdraw(
+        consent=consent,
+        by=world.principal_a,
+        category=consent.categories.get(category="student_health"),
+    )
+    record_consent(
+        world.principal_b,
+        world.pupil_b,
+        [world.intake_kungsholmen, world.school_b],
+        ["student_health"],
+    )
+    reader = world.social_kungsholmen
+    answers = {}
+    for pupil in (world.pupil_a, world.pupil_b, world.pupil_a_lives_sodermalm):
+        for category, _label in rules.CONSENT_CATEGORIES:
+            by_list = pupil in type(pupil).objects.filter(
+                policy.students_shared_with(reader, category)
+            )
+            assert policy.shared_with(reader, pupil, category) == by_list, (pupil, category)
+            answers[(pupil.pk, category)] = by_list
+    assert answers[(world.pupil_a.pk, "school_attendance")]
+    assert not answers[(world.pupil_a.pk, "student_health")]
+    assert answers[(world.pupil_b.pk, "student_health")]
+    assert sum(answers.values()) == 2
