@@ -12,7 +12,7 @@ from cases.access import student_filter
 from cases.models import Guardianship, Student
 from portal.access import scope
 from portal.accesslog import note
-from portal.pupil_page import asked_once_per_page
+from portal.pupil_page import answered, asked_once_per_page
 
 
 class VisibleStudents(QuerySet):
@@ -78,6 +78,8 @@ def student_get(user, pk: int) -> Student:
         _one_student(user, pk).select_related("school_unit", "home_district")
     )
     note(students=[student], kinds=["student"])  # the access log
+    # Asked just now: a pupil page being built need not ask again.
+    answered(may_see_student, user, student, True)
     return student
 
 

@@ -11,6 +11,7 @@ from portal.accesslog import LIST, audited, note
 from portal.forms import add_service_errors
 from portal.models import Unit
 from portal.paging import page_of
+from portal.pupil_page import building as pupil_page_building
 from portal.pupil_page import sections_for
 from portal.roles import Role
 
@@ -40,18 +41,16 @@ def student_list(request):
 @require_GET
 @roles_required(*PUPIL_ROLES)
 def student_detail(request, pk: int):
-    student = selectors.student_get(request.user, pk)
+    with pupil_page_building():
+        student = selectors.student_get(request.user, pk)
+        sections = sections_for(request.user, student)
     show_full = request.GET.get("show") == "personnummer"
     if show_full:
         note(personnummer_shown=True)
     return render(
         request,
         "cases/student_detail.html",
-        {
-            "student": student,
-            "show_full_personnummer": show_full,
-            "sections": sections_for(request.user, student),
-        },
+        {"student": student, "show_full_personnummer": show_full, "sections": sections},
     )
 
 

@@ -8,6 +8,7 @@ it, so adding a capability touches one app, not the kernel.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
@@ -35,6 +36,29 @@ def asked_once_per_page(check: Callable) -> Callable:
         return answers[key]
 
     return asked
+
+
+def answered(check: Callable, user, student, answer) -> None:
+    """Record ``answer`` as what ``check(user, student)`` (an ``asked_once_per_page``
+    check) gives while this page is built: for a selector that has just asked the
+    same question another way. Outside a page build it does nothing."""
+    answers = _page_answers.get()
+    if answers is not None:
+        answers[(getattr(check, "__wrapped__", check), user.pk, student.pk, (), ())] = answer
+
+
+@contextmanager
+def building():
+    """One pupil page being built: the checks asked within share their answers
+    (``sections_for`` opens one when the view has not)."""
+    if _page_answers.get() is not None:
+        yield
+        return
+    token = _page_answers.set({})
+    try:
+        yield
+    finally:
+        _page_answers.reset(token)
 
 
 def built_once_per_page(build: Callable) -> Callable:
@@ -79,13 +103,10 @@ def sections_for(user, student) -> list[tuple[PupilSection, dict]]:
     from portal.accesslog import note
 
     shown = []
-    building = _page_answers.set({})
-    try:
+    with building():
         for section in sorted(_sections.values(), key=lambda s: s.order):
             if section.visible(user, student):
                 shown.append((section, section.context(user, student)))
-    finally:
-        _page_answers.reset(building)
     # The access log records which kinds of record the page showed.
     note(students=[student], kinds=[section.key for section, _context in shown])
     return shown

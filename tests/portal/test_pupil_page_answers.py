@@ -85,3 +85,40 @@ def test_a_condition_is_built_once_per_page_and_never_outside(only_section):
     pupil_page.sections_for(user, student)
     assert shared_with(user, "a") is not shared_with(user, "a")
     assert len(built) == 8
+
+
+def test_an_answer_given_while_the_page_is_built_is_not_asked_again(counted):
+    check, calls = counted
+    user, student = SimpleNamespace(pk=1), SimpleNamespace(pk=2)
+    pupil_page.answered(check, user, student, False)  # no page: nothing recorded
+    check(user, student)
+    assert len(calls) == 1
+    with pupil_page.building():
+        pupil_page.answered(check, user, student, False)
+        assert check(user, student) is False
+        assert check(user, SimpleNamespace(pk=3)) is True  # another pupil is asked
+        with pupil_page.building():  # sections_for inside the view's page
+            assert check(user, student) is False
+    assert len(calls) == 2
+    assert check(user, student) is True
+    assert len(calls) == 3
+
+
+@pytest.mark.django_db
+def test_the_pupil_page_asks_whether_the_pupil_is_visible_once(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = client_for(world.teacher_a)
+    url = reverse("cases:student_detail", args=[world.pupil_a.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    student_lookups = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "cases_student"')
+        or q["sql"].startswith('SELECT "cases_student"."id"')
+    ]
+    assert len(student_lookups) == 1, student_lookups
