@@ -17,9 +17,7 @@ def absence_visible(user, student) -> bool:
 
 def absence_context(user, student) -> dict:
     records = list(
-        selectors.absence_visible_to(user)
-        .filter(student=student)
-        .order_by("-period_end", "-period_start")[:SHOWN_PERIODS]
+        selectors.absence_of(user, student).order_by("-period_end", "-period_start")[:SHOWN_PERIODS]
     )
     user_scope = scope(user)
     own_school = student.school_unit_id in user_scope.school_unit_ids
@@ -55,9 +53,9 @@ def investigations_visible(user, student) -> bool:
 
 def investigations_context(user, student) -> dict:
     investigations = list(
-        selectors.absence_investigations_visible_to(user)
-        .filter(student=student)
-        .select_related("opened_by", "school_unit")
+        selectors.absence_investigations_of(user, student).select_related(
+            "opened_by", "school_unit"
+        )
     )
     may_open = selectors.may_open_absence_investigation(user, student)
     return {

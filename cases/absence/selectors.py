@@ -89,6 +89,14 @@ def may_record_absence(user, student: Student) -> bool:
     return student.school_unit_id in scope(user).school_unit_ids
 
 
+def absence_of(user, student: Student) -> QuerySet[AbsenceRecord]:
+    """``absence_visible_to(user)`` for one pupil: whose absence is visible is decided
+    per pupil, so it is all of the pupil's records or none."""
+    if not may_see_absence(user, student):
+        return AbsenceRecord.objects.none()
+    return AbsenceRecord.objects.filter(student=student)
+
+
 def absence_investigations_visible_to(user) -> QuerySet[AbsenceInvestigation]:
     """The investigating school's, and the pupil's present school's; across the
     boundary, with consent. A special teaching group does not see them: the
@@ -124,6 +132,24 @@ def may_see_absence_investigations(user, student: Student) -> bool:
     ):
         return True
     return s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
+
+
+def absence_investigations_of(user, student: Student) -> QuerySet[AbsenceInvestigation]:
+    """``absence_investigations_visible_to(user)`` for one pupil, with the rules
+    that concern the whole pupil answered for this pupil alone."""
+    s = scope(user)
+    if not s.may_see_cases:
+        return AbsenceInvestigation.objects.none()
+    whole_pupil = student.school_unit_id in s.school_unit_ids or (
+        s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
+    )
+    if whole_pupil:
+        return AbsenceInvestigation.objects.filter(student=student)
+    if s.school_unit_ids:
+        return AbsenceInvestigation.objects.filter(
+            student=student, school_unit_id__in=s.school_unit_ids
+        )
+    return AbsenceInvestigation.objects.none()
 
 
 def may_open_absence_investigation(user, student: Student) -> bool:

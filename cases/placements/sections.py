@@ -9,8 +9,7 @@ def visible(user, student) -> bool:
 
 def context(user, student) -> dict:
     placements = (
-        selectors.placements_visible_to(user)
-        .filter(student=student)
+        selectors.placements_of(user, student)
         .select_related("decided_by", "applied_by")
         .order_by("-applied_at", "-id")
     )

@@ -84,6 +84,22 @@ def placement_get(user, pk: int) -> Placement:
     return placement
 
 
+def placements_of(user, student: Student) -> QuerySet[Placement]:
+    """``placements_visible_to(user)`` for one pupil, with the rules that concern
+    the whole pupil (the pupil's own school, a consent) answered for this pupil
+    alone."""
+    s = scope(user)
+    if not s.may_see_cases:
+        return Placement.objects.none()
+    if student.school_unit_id in s.school_unit_ids or (
+        s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
+    ):
+        return Placement.objects.filter(student=student).select_related(
+            "student__school_unit", "group", "admission_meeting"
+        )
+    return _placements(user, shared=False).filter(student=student)
+
+
 @asked_once_per_page
 def may_see_placements(user, student: Student) -> bool:
     """Whether the pupil page shows its placements section to ``user``."""

@@ -32,9 +32,7 @@ def _sip_section(user, student):
     if not SipPlan.objects.filter(student=student).exists():
         plans = []
     else:
-        plans = list(
-            selectors.sips_visible_to(user).filter(student=student).order_by("-created_at")
-        )
+        plans = list(selectors.sips_of(user, student).order_by("-created_at"))
     versions = selectors.current_versions(plans)
     rows = []
     for plan in plans:

@@ -19,8 +19,8 @@ from cases.models import (
     SipVersion,
     Student,
 )
-from consent.policy import students_shared_with
-from portal.access import scope
+from consent.policy import shared_with, students_shared_with
+from portal.access import Scope, scope
 from portal.accesslog import note
 
 
@@ -34,6 +34,15 @@ def _convening_side(user_scope) -> Q | None:
     return q
 
 
+def _participates(user_scope: Scope) -> Q:
+    """Plans that name the user's unit or the user as a participant."""
+    units = user_scope.school_unit_ids | user_scope.social_unit_ids
+    participant = SipParticipant.objects.filter(
+        Q(unit_id__in=units) | Q(user_id=user_scope.user_id), plan_id=OuterRef("pk")
+    )
+    return Q(Exists(participant))
+
+
 def sips_visible_to(user) -> QuerySet[SipPlan]:
     user_scope = scope(user)
     if not user_scope.may_see_cases:
@@ -41,19 +50,29 @@ def sips_visible_to(user) -> QuerySet[SipPlan]:
     q = _convening_side(user_scope)
     shared = students_shared_with(user, "sip_plan")
     if shared is not None:
-        units = user_scope.school_unit_ids | user_scope.social_unit_ids
-        participant = SipParticipant.objects.filter(
-            Q(unit_id__in=units) | Q(user_id=user_scope.user_id), plan_id=OuterRef("pk")
-        )
         # Both correlated to the plan (EXISTS, not IN over every plan and every
         # pupil): asked about one pupil's plans, each is a probe for that pupil alone.
-        as_participant = Q(Exists(participant)) & Q(
+        as_participant = _participates(user_scope) & Q(
             Exists(Student.objects.filter(shared, pk=OuterRef("student_id")))
         )
         q = as_participant if q is None else q | as_participant
     if q is None:
         return SipPlan.objects.none()
     return SipPlan.objects.filter(q)
+
+
+def sips_of(user, student: Student) -> QuerySet[SipPlan]:
+    """``sips_visible_to(user)`` for one pupil, with the consent that concerns the
+    whole pupil answered for this pupil alone."""
+    user_scope = scope(user)
+    if not user_scope.may_see_cases:
+        return SipPlan.objects.none()
+    q = _convening_side(user_scope)
+    if shared_with(user, student, "sip_plan"):
+        q = _participates(user_scope) if q is None else q | _participates(user_scope)
+    if q is None:
+        return SipPlan.objects.none()
+    return SipPlan.objects.filter(q, student=student)
 
 
 def is_convening_side(user, plan: SipPlan) -> bool:
