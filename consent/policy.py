@@ -251,6 +251,8 @@ def joint_advice_consent(user, student, at: datetime.datetime | None = None):
     that names the user's unit or the user."""
     if not scope(user).may_see_cases:
         return None
+    if INTERVENTIONS not in _categories_by_consent(user, student, at):
+        return None  # no such consent: the pupil page asked it once for every category
     return (
         consents_covering(user, INTERVENTIONS, at)
         .filter(student_id=student.pk)

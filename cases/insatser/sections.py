@@ -19,9 +19,7 @@ def insatser_context(user, student) -> dict:
     if selectors.may_manage_insatser(user, student):
         today = timezone.localdate()
         rows = list(
-            selectors.insatser_managed_by(user)
-            .filter(student=student)
-            .select_related("contact_person", "unit")
+            selectors.insatser_managed_for(user, student).select_related("contact_person", "unit")
         )
         return {
             "manage": True,

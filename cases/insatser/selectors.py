@@ -52,6 +52,14 @@ def insatser_managed_by(user) -> QuerySet[Insats]:
     )
 
 
+def insatser_managed_for(user, student: Student) -> QuerySet[Insats]:
+    """``insatser_managed_by(user)`` for one pupil: the rule is about the whole pupil,
+    so it is all of the pupil's insatser or none."""
+    if not may_manage_insatser(user, student):
+        return Insats.objects.none()
+    return Insats.objects.filter(student=student)
+
+
 def insats_get_for_manage(user, pk: int) -> Insats:
     """An insats ``user`` manages, else 404 (no existence leak)."""
     insats = get_object_or_404(

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from cases.absence import selectors as absence
-from cases.models import AbsenceInvestigation, Placement, SipParticipant, SipPlan
+from cases.insatser import selectors as insatser
+from cases.models import AbsenceInvestigation, Insats, Placement, SipParticipant, SipPlan
 from cases.placements import selectors as placements
 from cases.sip import selectors as sips
 from consent import services as consent_services
@@ -28,6 +29,7 @@ PAIRS = [
     ),
     ("placements", placements.placements_visible_to, placements.placements_of),
     ("SIPs", sips.sips_visible_to, sips.sips_of),
+    ("insatser", insatser.insatser_managed_by, insatser.insatser_managed_for),
 ]
 
 
@@ -67,6 +69,14 @@ def test_one_pupils_selectors_give_what_the_lists_give(world):
             convenor_unit=world.investigation_kungsholmen,
         )
         SipParticipant.objects.create(plan=plan, unit=pupil.school_unit, role="school")
+        Insats.objects.create(
+            student=pupil,
+            kind=Insats.Kind.MST,
+            starts_on=today,
+            contact_person=world.social_kungsholmen,
+            unit=world.intake_kungsholmen,
+            registered_by=world.social_kungsholmen,
+        )
     # A placement in a group the pupil's school does not run, and one in the other
     # district's group: the group-based rules, not the pupil's.
     placement(world.pupil_a, groups.rsu, world.principal_a, status=Placement.Status.ACTIVE)
