@@ -23,6 +23,9 @@ class ConsentConfig(AppConfig):
         from consent.models import Consent
 
         pupil_gender.keep(Consent)
+        from consent import party_ends
+
+        party_ends.keep()
 
         audit.register()
         # Consent prompts for pupils in special teaching groups (issue 12).

@@ -192,12 +192,19 @@ def students_named_in_consents(user_scope: Scope) -> Q | None:
     from consent.models import ConsentParty, ConsentUserObjectPermission
 
     now = timezone.now()
+    today = timezone.localtime(now).date()
     units = user_scope.school_unit_ids | user_scope.social_unit_ids
     active = active_consents(now)
+    # The unit's parties on consents not yet ended, from the index on the copy of
+    # the consent's last day (consent.party_ends); the consent itself, joined for
+    # its pupil, still decides whether it is active.
     by_unit = ConsentParty.objects.filter(
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now),
+        _not_withdrawn(now),
+        Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=now),
         unit_id__in=units,
-        consent__in=active,
+        consent_valid_to__gte=today,
+        consent__valid_from__lte=today,
+        consent__valid_to__gte=today,
     ).values("consent__student_id")
     by_name = ConsentUserObjectPermission.objects.filter(
         user_id=user_scope.user_id, permission__codename="view_consent", content_object__in=active

@@ -174,7 +174,11 @@ def consent_record(
         ),
     )
     changelog.bulk_create(
-        ConsentParty, [ConsentParty(consent=consent, unit=u) for u in set(parties)]
+        ConsentParty,
+        [
+            ConsentParty(consent=consent, unit=u, consent_valid_to=consent.valid_to)
+            for u in set(parties)
+        ],
     )
     changelog.bulk_create(
         ConsentCategory,

@@ -1325,7 +1325,7 @@ class ScaleSeeder:
                 if for_sip or rng.random() < 0.4:
                     named.append(org.region_unit)
                 for party in named:
-                    parties.append((ids[ConsentParty], cid, party, None))
+                    parties.append((ids[ConsentParty], cid, party, None, end))
                     ids[ConsentParty] += 1
                 for guardian, name in zip(pupil.guardians, pupil.guardian_names, strict=True):
                     givers.append((ids[ConsentGiver], cid, "guardian", guardian, name))
@@ -1357,7 +1357,9 @@ class ScaleSeeder:
                 consents,
             )
             w.write(ConsentCategory, ["id", "consent", "category", "withdrawn_at"], cats)
-            w.write(ConsentParty, ["id", "consent", "unit", "withdrawn_at"], parties)
+            w.write(
+                ConsentParty, ["id", "consent", "unit", "withdrawn_at", "consent_valid_to"], parties
+            )
             w.write(ConsentGiver, ["id", "consent", "kind", "guardian", "name"], givers)
             written += n
             self.progress("consents", written, total)

@@ -1,12 +1,14 @@
 """Check, or rebuild, the rows derived from their source tables: which pupils
 each district reaches (referrals.reach), the dashboard's row of each report
-(referrals.facts) and their daily counts (referrals.daycounts), and the pupil's
+(referrals.facts) and their daily counts (referrals.daycounts), the pupil's
 gender copied onto utredningar, SIPs, placements and consents
-(cases.pupil_gender)."""
+(cases.pupil_gender), and each consent's last day copied onto its parties
+(consent.party_ends)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import pupil_gender
+from consent import party_ends
 from referrals import daycounts, facts, reach
 
 #: In the order they are derived: the daily counts from the reports' rows.
@@ -15,6 +17,7 @@ KEPT = {
     "dashboard rows of the reports": facts,
     "daily counts of the reports": daycounts,
     "pupils' gender on their rows": pupil_gender,
+    "consents' last day on their parties": party_ends,
 }
 
 
@@ -22,8 +25,8 @@ class Command(BaseCommand):
     help = (
         "Compare the derived rows (pupils reached by each district, the dashboard's "
         "rows of the reports and their daily counts, the pupil's gender on utredningar, "
-        "SIPs, placements and consents) with their source tables (--check), or rebuild "
-        "them (--rebuild)."
+        "SIPs, placements and consents, the consent's last day on its parties) with their "
+        "source tables (--check), or rebuild them (--rebuild)."
     )
 
     def add_arguments(self, parser):
