@@ -153,11 +153,7 @@ def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
     """The unit's inbox, what is due first. ``show`` is "open" (not yet decided)
     or "decided". Reports not leading to an utredning are only found by number."""
     qs = concerns_for_social(user).select_related(
-        "student",
-        "reporting_unit",
-        "assigned_to",
-        "protection_assessment",
-        "preliminary_assessment",
+        "student", "assigned_to", "protection_assessment", "preliminary_assessment"
     )
     text = (text or "").strip()
     if text:

@@ -227,16 +227,16 @@ def inbox(request):
     rows = []
     for c in concerns:
         protection_done = hasattr(c, "protection_assessment")
+        decided = getattr(c, "preliminary_assessment", None)
         rows.append(
             {
                 "concern": c,
+                "decision": decided.get_decision_display() if decided else "",
                 "protection": deadlines.state(
                     c.protection_due_on, done=protection_done, today=today
                 ),
                 "preliminary": deadlines.state(
-                    c.preliminary_due_on,
-                    done=getattr(c, "preliminary_assessment", None) is not None,
-                    today=today,
+                    c.preliminary_due_on, done=decided is not None, today=today
                 ),
             }
         )
