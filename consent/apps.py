@@ -23,9 +23,9 @@ class ConsentConfig(AppConfig):
         from consent.models import Consent
 
         pupil_gender.keep(Consent)
-        from consent import party_ends
+        from consent import party_copy
 
-        party_ends.keep()
+        party_copy.keep()
 
         audit.register()
         # Consent prompts for pupils in special teaching groups (issue 12).

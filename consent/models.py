@@ -148,16 +148,29 @@ class ConsentGiver(models.Model):
         return self.name
 
 
+#: What each party copies from its consent (consent.party_copy): field -> consent's.
+PARTY_COPIES = {
+    "student_id": "student_id",
+    "consent_valid_from": "valid_from",
+    "consent_valid_to": "valid_to",
+    "consent_withdrawn_at": "withdrawn_at",
+}
+
+
 class ConsentParty(models.Model):
     """A named unit that may exchange information under the consent."""
 
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="parties")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="consent_parties")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    #: A copy of the consent's last day (consent.party_ends): a unit's consents that
-    #: have not yet ended are found from an index on the unit's own rows. It only
-    #: narrows the search: whether a consent is active is always read off the consent.
+    # Copies of the consent's pupil, days and withdrawal (consent.party_copy), so that
+    # a unit's running consents, and their pupils, are read from one index.
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    consent_valid_from = models.DateField(editable=False)
     consent_valid_to = models.DateField(editable=False)
+    consent_withdrawn_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         constraints = [
@@ -167,7 +180,7 @@ class ConsentParty(models.Model):
             models.Index(fields=["unit", "consent"]),
             models.Index(
                 fields=["unit", "consent_valid_to"],
-                include=["consent", "withdrawn_at"],
+                include=["student", "consent_valid_from", "withdrawn_at", "consent_withdrawn_at"],
                 name="consent_party_unit_until",
             ),
         ]
@@ -176,8 +189,8 @@ class ConsentParty(models.Model):
         return str(self.unit)
 
     def save(self, *args, **kwargs):
-        if self.consent_valid_to is None:
-            self.consent_valid_to = self.consent.valid_to
+        for field, source in PARTY_COPIES.items():
+            setattr(self, field, getattr(self.consent, source))
         super().save(*args, **kwargs)
 
 

@@ -194,18 +194,17 @@ def students_named_in_consents(user_scope: Scope) -> Q | None:
     now = timezone.now()
     today = timezone.localtime(now).date()
     units = user_scope.school_unit_ids | user_scope.social_unit_ids
-    active = active_consents(now)
-    # The unit's parties on consents not yet ended, from the index on the copy of
-    # the consent's last day (consent.party_ends); the consent itself, joined for
-    # its pupil, still decides whether it is active.
+    # The unit's parties on running consents, read off the copies of the consent's
+    # pupil, days and withdrawal that each party carries (consent.party_copy): one
+    # index range, not every consent that ever named the unit.
     by_unit = ConsentParty.objects.filter(
         _not_withdrawn(now),
-        Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=now),
+        Q(consent_withdrawn_at__isnull=True) | Q(consent_withdrawn_at__gt=now),
         unit_id__in=units,
+        consent_valid_from__lte=today,
         consent_valid_to__gte=today,
-        consent__valid_from__lte=today,
-        consent__valid_to__gte=today,
-    ).values("consent__student_id")
+    ).values("student_id")
+    active = active_consents(now)
     by_name = ConsentUserObjectPermission.objects.filter(
         user_id=user_scope.user_id, permission__codename="view_consent", content_object__in=active
     ).values("content_object__student_id")

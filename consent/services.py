@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.models import Guardian, Student
 from cases.selectors import may_see_student
 from consent.models import (
+    PARTY_COPIES,
     Consent,
     ConsentCategory,
     ConsentGiver,
@@ -176,7 +177,11 @@ def consent_record(
     changelog.bulk_create(
         ConsentParty,
         [
-            ConsentParty(consent=consent, unit=u, consent_valid_to=consent.valid_to)
+            ConsentParty(
+                consent=consent,
+                unit=u,
+                **{field: getattr(consent, source) for field, source in PARTY_COPIES.items()},
+            )
             for u in set(parties)
         ],
     )

@@ -1325,7 +1325,10 @@ class ScaleSeeder:
                 if for_sip or rng.random() < 0.4:
                     named.append(org.region_unit)
                 for party in named:
-                    parties.append((ids[ConsentParty], cid, party, None, end))
+                    # With the copies of the consent that each party carries.
+                    parties.append(
+                        (ids[ConsentParty], cid, party, None, pupil.id, start, end, withdrawn)
+                    )
                     ids[ConsentParty] += 1
                 for guardian, name in zip(pupil.guardians, pupil.guardian_names, strict=True):
                     givers.append((ids[ConsentGiver], cid, "guardian", guardian, name))
@@ -1358,7 +1361,18 @@ class ScaleSeeder:
             )
             w.write(ConsentCategory, ["id", "consent", "category", "withdrawn_at"], cats)
             w.write(
-                ConsentParty, ["id", "consent", "unit", "withdrawn_at", "consent_valid_to"], parties
+                ConsentParty,
+                [
+                    "id",
+                    "consent",
+                    "unit",
+                    "withdrawn_at",
+                    "student",
+                    "consent_valid_from",
+                    "consent_valid_to",
+                    "consent_withdrawn_at",
+                ],
+                parties,
             )
             w.write(ConsentGiver, ["id", "consent", "kind", "guardian", "name"], givers)
             written += n

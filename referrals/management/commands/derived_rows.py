@@ -2,13 +2,13 @@
 each district reaches (referrals.reach), the dashboard's row of each report
 (referrals.facts) and their daily counts (referrals.daycounts), the pupil's
 gender copied onto utredningar, SIPs, placements and consents
-(cases.pupil_gender), and each consent's last day copied onto its parties
-(consent.party_ends)."""
+(cases.pupil_gender), and each consent's pupil, days and withdrawal copied onto
+its parties (consent.party_copy)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import pupil_gender
-from consent import party_ends
+from consent import party_copy
 from referrals import daycounts, facts, reach
 
 #: In the order they are derived: the daily counts from the reports' rows.
@@ -17,7 +17,7 @@ KEPT = {
     "dashboard rows of the reports": facts,
     "daily counts of the reports": daycounts,
     "pupils' gender on their rows": pupil_gender,
-    "consents' last day on their parties": party_ends,
+    "consents copied onto their parties": party_copy,
 }
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = (
         "Compare the derived rows (pupils reached by each district, the dashboard's "
         "rows of the reports and their daily counts, the pupil's gender on utredningar, "
-        "SIPs, placements and consents, the consent's last day on its parties) with their "
+        "SIPs, placements and consents, the consent copied onto its parties) with their "
         "source tables (--check), or rebuild them (--rebuild)."
     )
 
