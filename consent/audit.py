@@ -36,7 +36,11 @@ from portal.changelog import track
 def register_change_history() -> None:
     track(Consent, masked=["purpose", "withdrawal_note"], excluded=["pupil_gender"])
     track(ConsentGiver)
-    track(ConsentParty)
+    # The copies of the consent on each party are bookkeeping (consent.party_copy).
+    track(
+        ConsentParty,
+        excluded=["student", "consent_valid_from", "consent_valid_to", "consent_withdrawn_at"],
+    )
     track(ConsentCategory)
     track(ConsentUserObjectPermission)
     track(ConsentGroupObjectPermission)
