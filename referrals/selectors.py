@@ -120,12 +120,13 @@ def concerns_for_social(user) -> QuerySet[Concern]:
     s = scope(user)
     if not s.social_worker_district_ids:
         return Concern.objects.none()
-    # The district's units as a list, so the inbox's partial index on the intake
-    # unit is searched for them, not read whole and joined.
+    # The district's social-services units as a list (a report is routed to its
+    # intake unit), so the inbox's partial index on the intake unit is searched for
+    # those few, not read whole and joined.
     units = list(
-        Unit.objects.filter(district_id__in=s.social_worker_district_ids).values_list(
-            "id", flat=True
-        )
+        Unit.objects.filter(
+            district_id__in=s.social_worker_district_ids, kind__in=Unit.SOCIAL_KINDS
+        ).values_list("id", flat=True)
     )
     return Concern.objects.filter(intake_unit_id__in=units)
 
