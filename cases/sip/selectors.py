@@ -89,15 +89,6 @@ def sip_get(user, pk: int) -> SipPlan:
     return plan
 
 
-def current_version(plan: SipPlan) -> SipVersion | None:
-    return (
-        plan.versions.select_related("lead_unit", "created_by")
-        .prefetch_related("interventions")
-        .order_by("-number")
-        .first()
-    )
-
-
 def current_versions(plans) -> dict[int, SipVersion]:
     """The current version of each plan, by plan id, in one query (for lists)."""
     latest = SipVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("number")
@@ -108,7 +99,12 @@ def current_versions(plans) -> dict[int, SipVersion]:
 
 
 def versions_of(plan: SipPlan) -> QuerySet[SipVersion]:
-    return plan.versions.select_related("lead_unit", "created_by").prefetch_related("interventions")
+    """The plan's versions, newest first."""
+    return (
+        plan.versions.select_related("lead_unit", "created_by")
+        .prefetch_related("interventions")
+        .order_by("-number")
+    )
 
 
 def display_status(plan: SipPlan, version: SipVersion | None, today=None) -> str:

@@ -62,13 +62,15 @@ def sip_start(request, student_pk: int):
 
 def _detail_context(request, plan, **overrides):
     convening = selectors.is_convening_side(request.user, plan)
-    version = selectors.current_version(plan)
+    # Newest first: the current version heads the history (one query for both).
+    history = list(selectors.versions_of(plan))
+    version = history[0] if history else None
     units = Unit.objects.filter(pk__in=plan.participants.exclude(unit=None).values("unit_id"))
     ctx = {
         "plan": plan,
         "version": version,
         "status": selectors.display_status(plan, version),
-        "history": selectors.versions_of(plan),
+        "history": history,
         "participants": plan.participants.select_related("unit", "user"),
         "meetings": plan.meetings.order_by("-starts_at"),
         "convening": convening,
