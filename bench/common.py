@@ -8,6 +8,7 @@ import os
 import secrets
 import statistics
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,21 @@ def bench_environment() -> dict:
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     return dict(os.environ)
+
+
+def cpu_reference_ms(runs: int = 7) -> float:
+    """The median time of a fixed piece of pure-Python work (escaping and joining
+    strings, a dict per row, as a page does): a yardstick for the machine's speed at
+    the time of a run, so that runs on a busier or slower machine can be told apart."""
+    import html
+
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        rows = [{"id": i, "name": f"Elev {i} <{i % 7}>"} for i in range(20_000)]
+        "".join(f"<td>{html.escape(r['name'])}</td>" for r in rows)
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1000, 1)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
     RESULTS,
+    cpu_reference_ms,
     logged_in_client,
     pick_personas,
     setup_django,
@@ -505,10 +506,13 @@ def main() -> int:
     )
     print(
         f"District {personas.district.name}, school {personas.school.name}; "
-        f"load average {os.getloadavg()}\n"
+        f"load average {os.getloadavg()}"
     )
+    before = cpu_reference_ms()
+    print(f"CPU reference before: {before} ms (the same Python work each run; see README)\n")
     print_header()
     pages = run_pages(personas, args)
+    print(f"\nCPU reference after the pages: {cpu_reference_ms()} ms (before: {before} ms)")
     guardian = [] if args.skip_guardian else run_guardian(personas, args)
     failed = [r for r in pages if not r["ok"]] + [r for r in guardian if not r["ok"]]
     print(
