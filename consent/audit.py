@@ -39,7 +39,12 @@ def register_change_history() -> None:
     # The copies of the consent on each party are bookkeeping (consent.party_copy).
     track(
         ConsentParty,
-        excluded=["student", "consent_valid_from", "consent_valid_to", "consent_withdrawn_at"],
+        excluded=[
+            "consent_student_id",
+            "consent_valid_from",
+            "consent_valid_to",
+            "consent_withdrawn_at",
+        ],
     )
     track(ConsentCategory)
     track(ConsentUserObjectPermission)

@@ -150,7 +150,7 @@ class ConsentGiver(models.Model):
 
 #: What each party copies from its consent (consent.party_copy): field -> consent's.
 PARTY_COPIES = {
-    "student_id": "student_id",
+    "consent_student_id": "student_id",
     "consent_valid_from": "valid_from",
     "consent_valid_to": "valid_to",
     "consent_withdrawn_at": "withdrawn_at",
@@ -165,9 +165,8 @@ class ConsentParty(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # Copies of the consent's pupil, days and withdrawal (consent.party_copy), so that
     # a unit's running consents, and their pupils, are read from one index.
-    student = models.ForeignKey(
-        Student, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
-    )
+    #: The consent's pupil's id: a copy, not a relation of its own (the consent is).
+    consent_student_id = models.BigIntegerField(editable=False)
     consent_valid_from = models.DateField(editable=False)
     consent_valid_to = models.DateField(editable=False)
     consent_withdrawn_at = models.DateTimeField(null=True, editable=False)
@@ -180,7 +179,12 @@ class ConsentParty(models.Model):
             models.Index(fields=["unit", "consent"]),
             models.Index(
                 fields=["unit", "consent_valid_to"],
-                include=["student", "consent_valid_from", "withdrawn_at", "consent_withdrawn_at"],
+                include=[
+                    "consent_student_id",
+                    "consent_valid_from",
+                    "withdrawn_at",
+                    "consent_withdrawn_at",
+                ],
                 name="consent_party_unit_until",
             ),
         ]

@@ -1,5 +1,5 @@
 """Each consent party carries copies of its consent's pupil, first and last day
-and withdrawal (``ConsentParty.student``, ``consent_valid_from``,
+and withdrawal (``ConsentParty.consent_student_id``, ``consent_valid_from``,
 ``consent_valid_to``, ``consent_withdrawn_at``).
 
 A unit named on a consent sees who the pupil is while the consent runs

@@ -203,7 +203,7 @@ def students_named_in_consents(user_scope: Scope) -> Q | None:
         unit_id__in=units,
         consent_valid_from__lte=today,
         consent_valid_to__gte=today,
-    ).values("student_id")
+    ).values("consent_student_id")
     active = active_consents(now)
     by_name = ConsentUserObjectPermission.objects.filter(
         user_id=user_scope.user_id, permission__codename="view_consent", content_object__in=active

@@ -1367,7 +1367,7 @@ class ScaleSeeder:
                     "consent",
                     "unit",
                     "withdrawn_at",
-                    "student",
+                    "consent_student_id",
                     "consent_valid_from",
                     "consent_valid_to",
                     "consent_withdrawn_at",

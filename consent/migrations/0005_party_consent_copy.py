@@ -1,10 +1,9 @@
-import django.db.models.deletion
 from django.db import migrations, models
 
 # The copies consent.party_copy keeps, for the parties already there.
 FILL = [
     "UPDATE consent_consentparty SET "
-    "student_id = c.student_id, consent_valid_from = c.valid_from, "
+    "consent_student_id = c.student_id, consent_valid_from = c.valid_from, "
     "consent_valid_to = c.valid_to, consent_withdrawn_at = c.withdrawn_at "
     "FROM consent_consent c WHERE c.id = consent_consentparty.consent_id",
 ]
@@ -13,22 +12,14 @@ FILL = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0008_sip_dashboard_cover"),
         ("consent", "0004_pupil_gender"),
     ]
 
     operations = [
         migrations.AddField(
             model_name="consentparty",
-            name="student",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.student",
-            ),
+            name="consent_student_id",
+            field=models.BigIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
             model_name="consentparty",
@@ -48,14 +39,8 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FILL, reverse_sql=migrations.RunSQL.noop),
         migrations.AlterField(
             model_name="consentparty",
-            name="student",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.student",
-            ),
+            name="consent_student_id",
+            field=models.BigIntegerField(editable=False),
         ),
         migrations.AlterField(
             model_name="consentparty",
@@ -71,7 +56,12 @@ class Migration(migrations.Migration):
             model_name="consentparty",
             index=models.Index(
                 fields=["unit", "consent_valid_to"],
-                include=("student", "consent_valid_from", "withdrawn_at", "consent_withdrawn_at"),
+                include=(
+                    "consent_student_id",
+                    "consent_valid_from",
+                    "withdrawn_at",
+                    "consent_withdrawn_at",
+                ),
                 name="consent_party_unit_until",
             ),
         ),
