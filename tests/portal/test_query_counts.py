@@ -21,6 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.common import logged_in_client, pick_personas
+from bench.load import write_plan
 from bench.pages import pages_for
 
 TODAY = datetime.date(2026, 8, 20)
@@ -68,11 +69,14 @@ def query_counts(pages, clients) -> dict[str, Counter]:
 
 
 @pytest.mark.django_db
-def test_main_pages_make_as_many_queries_with_more_data(time_machine):
+def test_main_pages_make_as_many_queries_with_more_data(time_machine, tmp_path):
     time_machine.move_to(datetime.datetime(2026, 8, 20, 12, 0, tzinfo=datetime.UTC), tick=False)
     grow(seed=11, force=False, pupils=300, concerns=1500)
     personas = pick_personas()
     pages = pages_for(personas)
+    # The load test's plan is made of the same pages, as every persona.
+    plan = write_plan(tmp_path / "plan.json")
+    assert {entry["persona"] for entry in plan} == {persona for persona, *_rest in pages}
     clients = {user.pk: logged_in_client(user) for _p, user, *_rest in pages}
     small = query_counts(pages, clients)
 
