@@ -71,20 +71,17 @@ def own_information(user_scope: Scope, student, category: str) -> bool:
     return False
 
 
+def not_withdrawn(at: datetime.datetime, field: str = "withdrawn_at") -> Q:
+    """Rows whose withdrawal time ``field`` is empty or still to come at ``at``."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": at})
+
+
 def active_consents(at: datetime.datetime | None = None) -> QuerySet:
     from consent.models import Consent
 
     at = at or timezone.now()
     today = timezone.localtime(at).date()
-    return Consent.objects.filter(
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at),
-        valid_from__lte=today,
-        valid_to__gte=today,
-    )
-
-
-def _not_withdrawn(at: datetime.datetime) -> Q:
-    return Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
+    return Consent.objects.filter(not_withdrawn(at), valid_from__lte=today, valid_to__gte=today)
 
 
 def _consents_naming(user, at: datetime.datetime) -> QuerySet:
@@ -94,7 +91,7 @@ def _consents_naming(user, at: datetime.datetime) -> QuerySet:
     user_scope = scope(user)
     units = user_scope.school_unit_ids | user_scope.social_unit_ids
     names_unit = ConsentParty.objects.filter(
-        _not_withdrawn(at), consent=OuterRef("pk"), unit_id__in=units
+        not_withdrawn(at), consent=OuterRef("pk"), unit_id__in=units
     )
     names_user = ConsentUserObjectPermission.objects.filter(
         content_object=OuterRef("pk"),
@@ -110,7 +107,7 @@ def consents_covering(user, category: str, at: datetime.datetime | None = None) 
 
     at = at or timezone.now()
     covers_category = ConsentCategory.objects.filter(
-        _not_withdrawn(at), consent=OuterRef("pk"), category=category
+        not_withdrawn(at), consent=OuterRef("pk"), category=category
     )
     return _consents_naming(user, at).filter(Exists(covers_category))
 
@@ -139,7 +136,7 @@ def _categories_by_consent(user, student, at: datetime.datetime | None = None) -
     at = at or timezone.now()
     consents = _consents_naming(user, at).filter(student_id=student.pk)
     return frozenset(
-        ConsentCategory.objects.filter(_not_withdrawn(at), consent__in=consents)
+        ConsentCategory.objects.filter(not_withdrawn(at), consent__in=consents)
         .values_list("category", flat=True)
         .distinct()
     )
@@ -198,8 +195,8 @@ def students_named_in_consents(user_scope: Scope) -> Q | None:
     # pupil, days and withdrawal that each party carries (consent.party_copy): one
     # index range, not every consent that ever named the unit.
     by_unit = ConsentParty.objects.filter(
-        _not_withdrawn(now),
-        Q(consent_withdrawn_at__isnull=True) | Q(consent_withdrawn_at__gt=now),
+        not_withdrawn(now),
+        not_withdrawn(now, "consent_withdrawn_at"),
         unit_id__in=units,
         consent_valid_from__lte=today,
         consent_valid_to__gte=today,
@@ -217,17 +214,16 @@ def consent_covering_parties(student, category: str, unit_ids, at: datetime.date
     from consent.models import ConsentCategory, ConsentParty
 
     at = at or timezone.now()
-    not_withdrawn = _not_withdrawn(at)
     candidates = active_consents(at).filter(
         student_id=student.pk,
-        pk__in=ConsentCategory.objects.filter(not_withdrawn, category=category).values(
+        pk__in=ConsentCategory.objects.filter(not_withdrawn(at), category=category).values(
             "consent_id"
         ),
     )
     wanted = set(unit_ids)
     for consent in candidates.order_by("-valid_to"):
         named = set(
-            ConsentParty.objects.filter(not_withdrawn, consent=consent).values_list(
+            ConsentParty.objects.filter(not_withdrawn(at), consent=consent).values_list(
                 "unit_id", flat=True
             )
         )

@@ -25,10 +25,6 @@ from portal.access import Scope, scope
 from portal.roles import Role
 
 
-def _not_withdrawn(at: datetime.datetime) -> Q:
-    return Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
-
-
 def _open_contact(student_ref) -> Q:
     """An undecided concern or an open utredning about the pupil."""
     from referrals.models import Concern, Investigation
@@ -44,11 +40,11 @@ def _covering_consent(at: datetime.datetime) -> Exists:
     from consent.models import ConsentCategory, ConsentParty
 
     categories = ConsentCategory.objects.filter(
-        _not_withdrawn(at), category__in=rules.CONSENT_PROMPT_CATEGORIES
+        policy.not_withdrawn(at), category__in=rules.CONSENT_PROMPT_CATEGORIES
     ).values("consent_id")
     return Exists(
         ConsentParty.objects.filter(
-            _not_withdrawn(at),
+            policy.not_withdrawn(at),
             unit_id=OuterRef("group_id"),
             consent__student_id=OuterRef("student_id"),
             consent__in=policy.active_consents(at),
