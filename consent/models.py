@@ -157,6 +157,11 @@ PARTY_COPIES = {
 }
 
 
+def party_copies(consent: Consent) -> dict:
+    """The values a party of ``consent`` copies from it (``PARTY_COPIES``)."""
+    return {field: getattr(consent, source) for field, source in PARTY_COPIES.items()}
+
+
 class ConsentParty(models.Model):
     """A named unit that may exchange information under the consent."""
 
@@ -193,8 +198,8 @@ class ConsentParty(models.Model):
         return str(self.unit)
 
     def save(self, *args, **kwargs):
-        for field, source in PARTY_COPIES.items():
-            setattr(self, field, getattr(self.consent, source))
+        for field, value in party_copies(self.consent).items():
+            setattr(self, field, value)
         super().save(*args, **kwargs)
 
 

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import post_save
 
-from consent.models import PARTY_COPIES, Consent, ConsentParty
+from consent.models import PARTY_COPIES, Consent, ConsentParty, party_copies
 
 
 def _consent_saved(sender, instance: Consent, created: bool, raw: bool = False, **kwargs):
@@ -33,8 +33,7 @@ def _consent_saved(sender, instance: Consent, created: bool, raw: bool = False, 
         return  # a new consent's parties are written with its copies
     # Every party, whatever changed: a consent is saved when recorded and withdrawn,
     # and has a few parties.
-    values = {field: getattr(instance, source) for field, source in PARTY_COPIES.items()}
-    ConsentParty.objects.filter(consent=instance).update(**values)
+    ConsentParty.objects.filter(consent=instance).update(**party_copies(instance))
 
 
 def keep() -> None:

@@ -15,13 +15,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.models import Guardian, Student
 from cases.selectors import may_see_student
 from consent.models import (
-    PARTY_COPIES,
     Consent,
     ConsentCategory,
     ConsentGiver,
     ConsentParty,
     ConsentUserObjectPermission,
     Override,
+    party_copies,
     side_of_unit,
 )
 from consent.reminders import consent_reminders_sync
@@ -176,14 +176,7 @@ def consent_record(
     )
     changelog.bulk_create(
         ConsentParty,
-        [
-            ConsentParty(
-                consent=consent,
-                unit=u,
-                **{field: getattr(consent, source) for field, source in PARTY_COPIES.items()},
-            )
-            for u in set(parties)
-        ],
+        [ConsentParty(consent=consent, unit=u, **party_copies(consent)) for u in set(parties)],
     )
     changelog.bulk_create(
         ConsentCategory,
