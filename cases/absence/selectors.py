@@ -41,6 +41,17 @@ def pupils_sharing_school_attendance(user) -> Q | None:
     return shared or None
 
 
+def school_information_opens(user, student: Student) -> bool:
+    """Whether the rules that concern the pupil's whole school information open it to
+    ``user``: the pupil's own school, or, for the social side, a consent or override
+    (``pupils_sharing_school_attendance`` asked for this pupil alone). The caller
+    checks ``may_see_cases`` and the rules about single rows."""
+    s = scope(user)
+    if student.school_unit_id in s.school_unit_ids:
+        return True
+    return s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
+
+
 def _absence_pupils(user) -> Q | None:
     """Q over Student: whose absence ``user`` may see."""
     s = scope(user)
@@ -72,16 +83,13 @@ def may_see_absence(user, student: Student) -> bool:
     s = scope(user)
     if not s.may_see_cases:
         return False
-    if student.school_unit_id in s.school_unit_ids:
+    if school_information_opens(user, student):
         return True
-    if (
-        s.school_unit_ids
-        and Placement.objects.filter(
+    return bool(s.school_unit_ids) and (
+        Placement.objects.filter(
             student=student, group_id__in=s.school_unit_ids, status__in=CURRENT_PLACEMENT
         ).exists()
-    ):
-        return True
-    return s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
+    )
 
 
 def may_record_absence(user, student: Student) -> bool:
@@ -122,16 +130,13 @@ def may_see_absence_investigations(user, student: Student) -> bool:
     s = scope(user)
     if not s.may_see_cases:
         return False
-    if student.school_unit_id in s.school_unit_ids:
+    if school_information_opens(user, student):
         return True
-    if (
-        s.school_unit_ids
-        and AbsenceInvestigation.objects.filter(
+    return bool(s.school_unit_ids) and (
+        AbsenceInvestigation.objects.filter(
             student=student, school_unit_id__in=s.school_unit_ids
         ).exists()
-    ):
-        return True
-    return s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
+    )
 
 
 def absence_investigations_of(user, student: Student) -> QuerySet[AbsenceInvestigation]:
@@ -140,10 +145,7 @@ def absence_investigations_of(user, student: Student) -> QuerySet[AbsenceInvesti
     s = scope(user)
     if not s.may_see_cases:
         return AbsenceInvestigation.objects.none()
-    whole_pupil = student.school_unit_id in s.school_unit_ids or (
-        s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
-    )
-    if whole_pupil:
+    if school_information_opens(user, student):
         return AbsenceInvestigation.objects.filter(student=student)
     if s.school_unit_ids:
         return AbsenceInvestigation.objects.filter(

@@ -17,9 +17,8 @@ from operator import or_
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.absence.selectors import SCHOOL_ATTENDANCE, pupils_sharing_school_attendance
+from cases.absence.selectors import pupils_sharing_school_attendance, school_information_opens
 from cases.models import Meeting, Placement, Student
-from consent.policy import shared_with
 from portal.access import scope
 from portal.accesslog import note
 from portal.models import Unit
@@ -91,9 +90,7 @@ def placements_of(user, student: Student) -> QuerySet[Placement]:
     s = scope(user)
     if not s.may_see_cases:
         return Placement.objects.none()
-    if student.school_unit_id in s.school_unit_ids or (
-        s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE)
-    ):
+    if school_information_opens(user, student):
         return Placement.objects.filter(student=student).select_related(
             "student__school_unit", "group", "admission_meeting"
         )
@@ -103,10 +100,7 @@ def placements_of(user, student: Student) -> QuerySet[Placement]:
 @asked_once_per_page
 def may_see_placements(user, student: Student) -> bool:
     """Whether the pupil page shows its placements section to ``user``."""
-    s = scope(user)
-    if student.school_unit_id in s.school_unit_ids:
-        return True
-    if s.is_social and shared_with(user, student, SCHOOL_ATTENDANCE):
+    if school_information_opens(user, student):
         return True
     return _placements(user, shared=False).filter(student=student).exists()
 
