@@ -27,7 +27,6 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 
 from portal import dashboards
@@ -120,9 +119,23 @@ class Figures:
     computed_at: datetime.datetime | None
 
 
-def _store(rows: list[DashboardFigures]) -> None:
+def _store(
+    query: DashboardQuery,
+    language: str,
+    computed: list[tuple[Panel, RenderedTable]],
+    at: datetime.datetime,
+) -> None:
+    """Keep the tables just counted for ``query`` in ``language``."""
     DashboardFigures.objects.bulk_create(
-        rows,
+        [
+            DashboardFigures(
+                key=question_key(panel, query, language),
+                panel=panel.key,
+                computed_at=at,
+                table=table_as_json(table),
+            )
+            for panel, table in computed
+        ],
         update_conflicts=True,
         unique_fields=["key"],
         update_fields=["panel", "computed_at", "table"],
@@ -149,19 +162,12 @@ def figures(panels: list[Panel], query: DashboardQuery) -> Figures:
         row = stored.get(keys[panel.key])
         if row is None:
             tables[panel.key] = table = dashboards.build(panel, query)
-            computed.append(
-                DashboardFigures(
-                    key=keys[panel.key],
-                    panel=panel.key,
-                    computed_at=now,
-                    table=table_as_json(table),
-                )
-            )
+            computed.append((panel, table))
         else:
             tables[panel.key] = table_from_json(row["table"], panel.title)
             oldest = min(oldest, row["computed_at"])
     if computed:
-        _store(computed)
+        _store(query, language, computed, now)
     return Figures(tables, oldest)
 
 
@@ -188,18 +194,8 @@ def refresh(*, today: datetime.date | None = None) -> int:
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 now = timezone.now()
-                _store(
-                    [
-                        DashboardFigures(
-                            key=question_key(panel, query, language),
-                            panel=panel.key,
-                            computed_at=now,
-                            table=table_as_json(dashboards.build(panel, query)),
-                        )
-                        for panel in panels
-                    ]
-                )
-                stored += len(panels)
-    with transaction.atomic():
-        DashboardFigures.objects.filter(computed_at__lte=timezone.now() - max_age()).delete()
+                computed = [(panel, dashboards.build(panel, query)) for panel in panels]
+                _store(query, language, computed, now)
+                stored += len(computed)
+    DashboardFigures.objects.filter(computed_at__lte=timezone.now() - max_age()).delete()
     return stored
