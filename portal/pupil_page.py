@@ -18,6 +18,11 @@ from typing import Any
 _page_answers: ContextVar[dict | None] = ContextVar("pupil_page_answers", default=None)
 
 
+def _question(check: Callable, user, student, args: tuple, kwargs: dict) -> tuple:
+    """The key of one check's answer while a page is built."""
+    return (check, user.pk, student.pk, args, tuple(sorted(kwargs.items())))
+
+
 def asked_once_per_page(check: Callable) -> Callable:
     """For a read-only check ``check(user, student, ...)``: while one pupil page is
     being built, its sections share one answer (a section's visibility rule and its
@@ -30,7 +35,7 @@ def asked_once_per_page(check: Callable) -> Callable:
         answers = _page_answers.get()
         if answers is None:
             return check(user, student, *args, **kwargs)
-        key = (check, user.pk, student.pk, args, tuple(sorted(kwargs.items())))
+        key = _question(check, user, student, args, kwargs)
         if key not in answers:
             answers[key] = check(user, student, *args, **kwargs)
         return answers[key]
@@ -44,7 +49,7 @@ def answered(check: Callable, user, student, answer) -> None:
     same question another way. Outside a page build it does nothing."""
     answers = _page_answers.get()
     if answers is not None:
-        answers[(getattr(check, "__wrapped__", check), user.pk, student.pk, (), ())] = answer
+        answers[_question(check.__wrapped__, user, student, (), {})] = answer
 
 
 @contextmanager
