@@ -95,7 +95,8 @@ def add_counts(items: Iterable[Counts]) -> Counts:
 
 
 def _count(condition: Q | None, distinct: str | None) -> Count:
-    field_ = distinct or "pk"
+    # COUNT(1) rather than COUNT(id): a covering index then answers without the table.
+    field_ = distinct or Value(1)
     if condition:
         return Count(field_, filter=condition, distinct=bool(distinct))
     return Count(field_, distinct=bool(distinct))

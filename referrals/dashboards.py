@@ -386,7 +386,8 @@ def protection_on_time(query: DashboardQuery) -> Table:
         # Counted on the day each fell due, by whether it was done on time.
         periods = _periods(query, _due_days(query, "day"))
         data = count_split(
-            counts.filter(periods["cur"] | periods["prev"]),
+            # The span as a range the index can use; the periods then pick their days.
+            counts.filter(query.span.dates("day")).filter(periods["cur"] | periods["prev"]),
             gender="gender",
             periods=periods,
             measures={
@@ -463,7 +464,7 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
         periods = _periods(query, _due_days(query, "day"))
         counted = Q(kind="preliminary")
         data = count_split(
-            counts.filter(periods["cur"] | periods["prev"]),
+            counts.filter(query.span.dates("day")).filter(periods["cur"] | periods["prev"]),
             gender="gender",
             periods=periods,
             measures={

@@ -810,6 +810,12 @@ class ConcernDayCount(models.Model):
                 include=["gender", "detail", "n"],
                 name="concern_day_count_unit",
             ),
+            # The city's days of a kind, read from the index alone.
+            models.Index(
+                fields=["kind", "day"],
+                include=["intake_unit", "gender", "detail", "n"],
+                name="concern_day_count_city",
+            ),
         ]
 
     def __str__(self):
