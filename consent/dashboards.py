@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import Consent, Override
 from portal import rules
 from portal.dashboards import (
+    Counts,
     DashboardQuery,
     Panel,
     Row,
@@ -40,26 +41,29 @@ def consents(query: DashboardQuery) -> Table:
     today = query.today
     cur, prev, span = query.period, query.previous, query.span
     active = Q(valid_from__lte=today, valid_to__gte=today, withdrawn_at__isnull=True)
-    expiring = active & Q(
+    expiring = Q(
         valid_to__lte=today + datetime.timedelta(days=rules.DASHBOARD_CONSENT_EXPIRING_DAYS)
     )
-    qs = query.restrict(
-        Consent.objects.filter(span.moments("recorded_at") | span.moments("withdrawn_at") | active),
-        CONSENT_SCOPE,
-        **CONSENT_FILTERS,
-    )
-    data = count_split(
-        qs,
-        gender="pupil_gender",  # a copy on the row (cases.pupil_gender)
-        measures={
-            "cur_recorded": cur.moments("recorded_at"),
-            "prev_recorded": prev.moments("recorded_at"),
-            "cur_withdrawn": cur.moments("withdrawn_at"),
-            "prev_withdrawn": prev.moments("withdrawn_at"),
-            "active": active,
-            "expiring": expiring,
-            "not_expiring": active & ~expiring,
-        },
+    restricted = query.restrict(Consent.objects.all(), CONSENT_SCOPE, **CONSENT_FILTERS)
+
+    def in_periods(field: str) -> dict[str, Counts]:
+        return count_split(
+            restricted.filter(span.moments(field)),
+            gender="pupil_gender",  # a copy on the row (cases.pupil_gender)
+            measures={field: None},
+            periods={"cur": cur.moments(field), "prev": prev.moments(field)},
+        )
+
+    # Each question on an index that holds what it counts: recorded, withdrawn, and
+    # running today.
+    data = (
+        in_periods("recorded_at")
+        | in_periods("withdrawn_at")
+        | count_split(
+            restricted.filter(active),
+            gender="pupil_gender",
+            measures={"active": None, "expiring": expiring, "not_expiring": ~expiring},
+        )
     )
     return Table(
         "consents",
@@ -67,14 +71,14 @@ def consents(query: DashboardQuery) -> Table:
             Row(
                 "recorded",
                 _("Consents recorded"),
-                data["cur_recorded"],
-                data["prev_recorded"].total,
+                data["cur_recorded_at"],
+                data["prev_recorded_at"].total,
             ),
             Row(
                 "withdrawn",
                 _("Consents withdrawn"),
-                data["cur_withdrawn"],
-                data["prev_withdrawn"].total,
+                data["cur_withdrawn_at"],
+                data["prev_withdrawn_at"].total,
             ),
             Row("active", _("Active today"), data["active"]),
             Row(

@@ -110,6 +110,18 @@ class Consent(models.Model):
                 ],
                 name="consent_unit_recorded_cover",
             ),
+            # The city's consents recorded in a period, and those running today.
+            models.Index(
+                fields=["recorded_at"],
+                include=["pupil_gender", "recorded_by_unit"],
+                name="consent_recorded_cover",
+            ),
+            models.Index(
+                fields=["valid_to"],
+                include=["valid_from", "pupil_gender", "recorded_by_unit"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_running_cover",
+            ),
         ]
 
     def __str__(self):
