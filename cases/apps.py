@@ -78,3 +78,6 @@ class CasesConfig(AppConfig):
 
         pupil_gender.keep(SipPlan)
         pupil_gender.keep(Placement)
+        from cases.sip import follow_up
+
+        follow_up.keep()

@@ -67,7 +67,11 @@ def register_change_history() -> None:
     track(StudentGroupObjectPermission)
     track(Meeting, masked=["agenda", "minutes", "video_link"], excluded=["updated_at"])
     track(MeetingParticipant, masked=["email"])
-    track(SipPlan, masked=["outcome", "escalation_reason"], excluded=["pupil_gender"])
+    track(
+        SipPlan,
+        masked=["outcome", "escalation_reason"],
+        excluded=["pupil_gender", "follow_up_on"],
+    )
     track(SipParticipant, masked=["email"])
     track(SipVersion, masked=["needs", "follow_up_how"])
     track(SipIntervention, masked=["what"])

@@ -18,11 +18,11 @@ Scope:
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import AbsenceInvestigation, Placement, SipPlan, SipVersion
+from cases.models import AbsenceInvestigation, Placement, SipPlan
 from portal.dashboards import (
     Counts,
     DashboardQuery,
@@ -85,13 +85,6 @@ def _minus(a: Counts, b: Counts) -> Counts:
 # --- SIP ------------------------------------------------------------------------------------
 
 
-def _follow_up_on():
-    """The next follow-up date of the plan's current version (the highest number):
-    a subquery on the (plan, number) unique index, evaluated in the same query."""
-    current = SipVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
-    return Subquery(current.values("next_follow_up_on")[:1])
-
-
 def sips(query: DashboardQuery) -> Table:
     today = query.today
     span = query.span
@@ -112,16 +105,14 @@ def sips(query: DashboardQuery) -> Table:
         },
     )
     active = Q(status=SipPlan.Status.ACTIVE)
-    # Overdue from the day after the follow-up date: on the date itself it is due, not late.
+    # Overdue from the day after the follow-up date: on the date itself it is due, not
+    # late. The plan carries its current version's date (cases.sip.follow_up).
     overdue = active & Q(follow_up_on__lt=today)
     escalated = active & Q(escalated_at__isnull=False)
     now = count_split(
-        restricted.filter(status__in=[SipPlan.Status.ACTIVE, SipPlan.Status.DRAFT]).annotate(
-            follow_up_on=_follow_up_on()
-        ),
+        restricted.filter(status__in=[SipPlan.Status.ACTIVE, SipPlan.Status.DRAFT]),
         gender=PUPIL_GENDER,
-        # Not yet past its date (or none set): the active ones not overdue, so the
-        # current version's date is looked up once per plan, not once per measure.
+        # Not yet past its date (or none set): the active ones not overdue.
         measures={
             "active": active,
             "overdue": overdue,

@@ -289,6 +289,8 @@ class SipPlan(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     escalated_at = models.DateTimeField(_("escalated to BUS"), null=True, blank=True)
     escalation_reason = models.TextField(_("reason for escalation"), blank=True)
+    #: A copy of the current version's next follow-up (cases.sip.follow_up).
+    follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -312,6 +314,7 @@ class SipPlan(models.Model):
                     "activated_at",
                     "escalated_at",
                     "closed_at",
+                    "follow_up_on",
                 ],
                 name="sip_unit_status_cover",
             )

@@ -1406,21 +1406,19 @@ class ScaleSeeder:
                 closed = min(created + datetime.timedelta(days=rng.randint(30, 120)), self.now)
                 outcome = "The goals of the plan were met."
             escalated = created + datetime.timedelta(days=20) if rng.random() < 0.03 else None
-            plans.append(
-                (
-                    pid,
-                    pupil.id,
-                    convenor,
-                    unit,
-                    status,
-                    created,
-                    activated,
-                    closed,
-                    outcome,
-                    escalated,
-                    "No agreement on responsibility." if escalated else "",
-                    pupil.gender,
-                )
+            plan = (
+                pid,
+                pupil.id,
+                convenor,
+                unit,
+                status,
+                created,
+                activated,
+                closed,
+                outcome,
+                escalated,
+                "No agreement on responsibility." if escalated else "",
+                pupil.gender,
             )
             for number in range(1, rng.choice([1, 1, 2]) + 1):
                 vid = ids[SipVersion]
@@ -1447,6 +1445,8 @@ class ScaleSeeder:
                         (ids[SipIntervention], vid, what, provider, "Named contact")
                     )
                     ids[SipIntervention] += 1
+            # The plan carries its current version's follow-up (cases.sip.follow_up).
+            plans.append((*plan, follow_up))
             for role, member in (
                 ("school", pupil.school),
                 ("social", unit),
@@ -1491,6 +1491,7 @@ class ScaleSeeder:
                 "escalated_at",
                 "escalation_reason",
                 "pupil_gender",
+                "follow_up_on",
             ],
             plans,
         )

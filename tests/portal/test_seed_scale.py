@@ -12,6 +12,7 @@ from django.db import models, transaction
 
 from cases import pupil_gender
 from cases.models import SipPlan, Student
+from cases.sip import follow_up
 from consent.models import Consent
 from portal.models import District, Unit, User
 from referrals import facts, reach
@@ -101,6 +102,8 @@ def test_deadlines_are_met_and_missed_and_consents_are_in_every_state():
     assert ConcernFact.objects.count() == Concern.objects.count()
     assert facts.drift() == {"missing": [], "extra": [], "wrong": []}
     assert pupil_gender.drift() == {"wrong": []}
+    assert SipPlan.objects.filter(follow_up_on__isnull=False).exists()
+    assert follow_up.drift() == {"wrong": []}
 
 
 @pytest.mark.django_db

@@ -2,12 +2,14 @@
 each district reaches (referrals.reach), the dashboard's row of each report
 (referrals.facts) and their daily counts (referrals.daycounts), the pupil's
 gender copied onto utredningar, SIPs, placements and consents
-(cases.pupil_gender), and each consent's pupil, days and withdrawal copied onto
-its parties (consent.party_copy)."""
+(cases.pupil_gender), each consent's pupil, days and withdrawal copied onto
+its parties (consent.party_copy), and each SIP's next follow-up copied from its
+current version (cases.sip.follow_up)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import pupil_gender
+from cases.sip import follow_up
 from consent import party_copy
 from referrals import daycounts, facts, reach
 
@@ -18,6 +20,7 @@ KEPT = {
     "daily counts of the reports": daycounts,
     "pupils' gender on their rows": pupil_gender,
     "consents copied onto their parties": party_copy,
+    "SIPs' next follow-up": follow_up,
 }
 
 
@@ -25,7 +28,8 @@ class Command(BaseCommand):
     help = (
         "Compare the derived rows (pupils reached by each district, the dashboard's "
         "rows of the reports and their daily counts, the pupil's gender on utredningar, "
-        "SIPs, placements and consents, the consent copied onto its parties) with their "
+        "SIPs, placements and consents, the consent copied onto its parties, the SIP's "
+        "next follow-up) with their "
         "source tables (--check), or rebuild them (--rebuild)."
     )
 
