@@ -12,6 +12,12 @@ cells the page and the exports show, a figure below five as "<5". A question's
 key holds the manager's scope itself, so one manager's figures are never served
 for another scope.
 
+Panels that must be counted for a view are counted side by side on PostgreSQL
+(``count``): each on one of ``DASHBOARD_COUNTING_CONNECTIONS`` connections, the
+request's own among them, so the database uses more than one core for one view.
+Inside a transaction they are counted one by one on the request's connection:
+another connection would not see what the transaction has written.
+
 A beat task (``refresh``) computes the default view of every manager's
 dashboard, in every language, before the stored figures grow old: the view a
 manager opens first is read, not counted. Any other period or filter is counted
@@ -24,9 +30,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import queue
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone, translation
 
 from portal import dashboards
@@ -142,12 +151,63 @@ def _store(
     )
 
 
+def count(panels: list[Panel], query: DashboardQuery) -> list[RenderedTable]:
+    """Each panel's table for ``query``, counted now, in the order given."""
+    helpers = settings.DASHBOARD_COUNTING_CONNECTIONS - 1
+    if (
+        helpers < 1
+        or len(panels) < 2
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block
+    ):
+        return [dashboards.build(panel, query) for panel in panels]
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for item in enumerate(panels):
+        todo.put(item)
+    tables: list[RenderedTable | None] = [None] * len(panels)
+    errors: list[BaseException] = []
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def work() -> None:
+        # The panels left, one at a time, until none is; in the request's language and
+        # time zone, which a new thread does not inherit.
+        try:
+            with translation.override(language), timezone.override(zone):
+                while not errors:
+                    try:
+                        i, panel = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    tables[i] = dashboards.build(panel, query)
+        except BaseException as exc:  # raised again in the request's thread
+            errors.append(exc)
+
+    def helper() -> None:
+        try:
+            work()
+        finally:
+            connection.close()  # the helper's own connection
+
+    threads = [
+        threading.Thread(target=helper, name=f"dashboard-count-{n}", daemon=True)
+        for n in range(min(helpers, len(panels) - 1))
+    ]
+    for thread in threads:
+        thread.start()
+    work()  # the request's thread counts too, on its own connection
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return tables  # type: ignore[return-value] - every slot is filled without an error
+
+
 def figures(panels: list[Panel], query: DashboardQuery) -> Figures:
     """Each panel's table for ``query``: read where stored figures are young
     enough, computed (and stored) where not. The active language is part of the
     question."""
     if max_age() <= datetime.timedelta(0):
-        return Figures({p.key: dashboards.build(p, query) for p in panels}, None)
+        return Figures(dict(zip([p.key for p in panels], count(panels, query), strict=True)), None)
     language = translation.get_language()
     keys = {p.key: question_key(p, query, language) for p in panels}
     now = timezone.now()
@@ -157,17 +217,18 @@ def figures(panels: list[Panel], query: DashboardQuery) -> Figures:
             key__in=keys.values(), computed_at__gt=now - max_age()
         ).values("key", "computed_at", "table")
     }
-    tables, computed, oldest = {}, [], now
+    tables, oldest = {}, now
     for panel in panels:
         row = stored.get(keys[panel.key])
-        if row is None:
-            tables[panel.key] = table = dashboards.build(panel, query)
-            computed.append((panel, table))
-        else:
+        if row is not None:
             tables[panel.key] = table_from_json(row["table"], panel.title)
             oldest = min(oldest, row["computed_at"])
-    if computed:
+    missing = [panel for panel in panels if panel.key not in tables]
+    if missing:
+        computed = list(zip(missing, count(missing, query), strict=True))
+        tables.update((panel.key, table) for panel, table in computed)
         _store(query, language, computed, now)
+    tables = {panel.key: tables[panel.key] for panel in panels}
     return Figures(tables, oldest)
 
 

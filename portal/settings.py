@@ -320,6 +320,9 @@ if DASHBOARD_FIGURES_MAX_AGE > 0:
         "schedule": DASHBOARD_FIGURES_REFRESH,
         "options": {"expires": max(DASHBOARD_FIGURES_REFRESH - 1, 1)},
     }
+# Panels that must be counted for a view are counted side by side on this many
+# database connections, the request's own among them (PostgreSQL only; 1: one by one).
+DASHBOARD_COUNTING_CONNECTIONS = env.int("DASHBOARD_COUNTING_CONNECTIONS", default=4)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {
