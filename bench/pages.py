@@ -197,9 +197,9 @@ def measure_page(
         response = client.get(url)
     # Counted on the request's connection alone, so that every query is seen (a
     # dashboard counts its panels on several connections otherwise).
-    with override_settings(DASHBOARD_COUNTING_CONNECTIONS=1):
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
+    single = override_settings(DASHBOARD_COUNTING_CONNECTIONS=1)
+    with single, CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
     status = response.status_code
     queries = len(captured.captured_queries)
     if show_queries:

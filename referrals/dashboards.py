@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -217,8 +217,12 @@ def concerns_by_school(query: DashboardQuery) -> Table:
         for p in target:
             target[p] = target[p] + measures[f"{p}_n"]
 
+    # The channel only for the reports not from a school: half the groups to read.
+    channel_if_not_school = Case(
+        When(reporting_unit_id__isnull=True, then=F("channel")), default=Value("")
+    )
     for (unit_id, channel), measures in _received_in_periods(
-        query, ("reporting_unit_id", "channel")
+        query, ("reporting_unit_id", channel_if_not_school)
     ).items():
         if unit_id is None:
             add(phone if channel == "phone" else letter, measures)
