@@ -49,12 +49,25 @@ def page_number(request) -> int:
     return min(max(1, int(raw)), MAX_PAGE)
 
 
-def page_of(request, queryset, size: int | None = None) -> Page:
-    """The requested page of ``queryset`` (already ordered)."""
+def page_of(
+    request, queryset, size: int | None = None, *, related: tuple[str, ...] = ()
+) -> Page:
+    """The requested page of ``queryset`` (already ordered).
+
+    With ``related``, the page's keys are read first, by the queryset's own filter
+    and order without any join, and then those rows with the ``related`` objects:
+    the database sorts the visible rows alone instead of joining every one of them
+    before keeping fifty. (The rows are read again by key only: annotations of
+    ``queryset`` are not carried over.)"""
     size = size or PAGE_SIZE
     number = page_number(request)
     offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1])
+    if related:
+        keys = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
+        by_key = queryset.model._default_manager.select_related(*related).in_bulk(keys)
+        rows = [by_key[key] for key in keys]
+    else:
+        rows = list(queryset[offset : offset + size + 1])
     others = request.GET.copy()
     others.pop("page", None)
     return Page(rows[:size], number, len(rows) > size, others.urlencode())

@@ -28,9 +28,8 @@ SIP_STARTERS = (Role.SIP_COORDINATOR, Role.SOCIAL_WORKER)
 def sip_list(request):
     page = page_of(
         request,
-        selectors.sips_visible_to(request.user)
-        .select_related("student", "convenor_unit")
-        .order_by("status", "-created_at", "-id"),
+        selectors.sips_visible_to(request.user).order_by("status", "-created_at", "-id"),
+        related=("student", "convenor_unit"),
     )
     plans = page.rows
     versions = selectors.current_versions(plans)

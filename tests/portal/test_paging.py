@@ -30,6 +30,21 @@ def test_first_page_reads_one_row_more_to_know_there_is_a_next(units, django_ass
     assert page.next_url == "?q=Enhet&page=2"
 
 
+def test_with_related_the_keys_are_read_first_and_then_the_rows_in_their_order(
+    units, django_assert_num_queries
+):
+    later = units.order_by("-code")
+    with django_assert_num_queries(2) as captured:
+        page = paging.page_of(request("page=2"), later, size=3, related=("district",))
+    assert [u.code for u in page.rows] == ["u3", "u2", "u1"]
+    assert page.has_next and page.has_previous
+    keys, rows = (q["sql"] for q in captured.captured_queries)
+    assert "JOIN" not in keys and "LIMIT 4 OFFSET 3" in keys
+    assert "JOIN" in rows  # the related district with the rows, no query per row
+    with django_assert_num_queries(0):
+        [u.district for u in page.rows]
+
+
 def test_last_page_has_no_next(units):
     page = paging.page_of(request("page=3&q=Enhet"), units, size=3)
     assert [u.code for u in page.rows] == ["u6"]
