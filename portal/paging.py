@@ -49,9 +49,7 @@ def page_number(request) -> int:
     return min(max(1, int(raw)), MAX_PAGE)
 
 
-def page_of(
-    request, queryset, size: int | None = None, *, related: tuple[str, ...] = ()
-) -> Page:
+def page_of(request, queryset, size: int | None = None, *, related: tuple[str, ...] = ()) -> Page:
     """The requested page of ``queryset`` (already ordered).
 
     With ``related``, the page's keys are read first, by the queryset's own filter
