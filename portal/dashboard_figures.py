@@ -18,11 +18,12 @@ request's own among them, so the database uses more than one core for one view.
 Inside a transaction they are counted one by one on the request's connection:
 another connection would not see what the transaction has written.
 
-A beat task (``refresh``) computes the default view of every manager's
-dashboard, in every language, before the stored figures grow old: the view a
-manager opens first is read, not counted. Any other period or filter is counted
-on its first view and stored for the next. With ``DASHBOARD_FIGURES_MAX_AGE`` 0
-nothing is stored and every view counts.
+A beat task (``refresh``) computes every manager's dashboard for each named
+period (the last 30 days, this month, this half-year, this year), without
+filters, in every language, before the stored figures grow old: a manager who
+opens the dashboard or picks a named period reads, not counts. Chosen dates and
+filters are counted on their first view and stored for the next. With
+``DASHBOARD_FIGURES_MAX_AGE`` 0 nothing is stored and every view counts.
 """
 
 from __future__ import annotations
@@ -243,20 +244,22 @@ def manager_scopes() -> list[Scope]:
 
 
 def refresh(*, today: datetime.date | None = None) -> int:
-    """Compute and store the default view of every manager's dashboard in every
-    language, and drop figures too old to be read. Returns the tables stored."""
+    """Compute and store every manager's dashboard for each named period (the
+    default first), without filters, in every language, and drop figures too old
+    to be read. Returns the tables stored."""
     if max_age() <= datetime.timedelta(0):
         return 0
     today = today or timezone.localdate()
     stored = 0
     for scope in manager_scopes():
-        query = dashboards.query_for(scope, None, today)[0]
         panels = dashboards.panels_for(scope)
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                now = timezone.now()
-                computed = [(panel, dashboards.build(panel, query)) for panel in panels]
-                _store(query, language, computed, now)
-                stored += len(computed)
+        for preset in dashboards.NAMED_PRESETS:
+            query = dashboards.query_for(scope, {"period": preset}, today)[0]
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    now = timezone.now()
+                    computed = list(zip(panels, count(panels, query), strict=True))
+                    _store(query, language, computed, now)
+                    stored += len(computed)
     DashboardFigures.objects.filter(computed_at__lte=timezone.now() - max_age()).delete()
     return stored

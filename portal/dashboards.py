@@ -285,6 +285,8 @@ PRESETS = [
     ("custom", _("Chosen dates")),
 ]
 DEFAULT_PRESET = "30d"
+#: The periods with a name (beat keeps each one's figures, portal.dashboard_figures).
+NAMED_PRESETS = [key for key, _label in PRESETS if key != "custom"]
 #: A chosen period may not be longer than this: every query stays bounded.
 MAX_PERIOD_DAYS = 3 * 366
 #: The trend charts show this many months, ending with the period's last month.

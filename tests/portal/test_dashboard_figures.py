@@ -172,7 +172,9 @@ def test_no_small_count_is_stored(world, client_for, file_concern):
     assert all(value is None for _text, state, value in cells if state != "shown")
 
 
-def test_beat_computes_every_managers_first_view_in_every_language(world, client_for, file_concern):
+def test_beat_computes_every_managers_named_periods_in_every_language(
+    world, client_for, file_concern
+):
     for _ in range(6):
         file_concern(world.teacher_a, world.pupil_a)
     with time_machine.travel(timezone.now() - datetime.timedelta(hours=1)):
@@ -182,13 +184,23 @@ def test_beat_computes_every_managers_first_view_in_every_language(world, client
 
     panels = len(dashboards.panels_for(compute_scope(world.manager_kungsholmen)))
     managers = 2  # Kungsholmen and Södermalm
-    assert stored == managers * panels * len(settings.LANGUAGES)
+    periods = ["30d", "month", "half", "year"]
+    assert periods == dashboards.NAMED_PRESETS
+    assert stored == managers * len(periods) * panels * len(settings.LANGUAGES)
     assert DashboardFigures.objects.count() == stored
     for manager in (world.manager_kungsholmen, world.manager_sodermalm):
-        with CaptureQueriesContext(connection) as captured:
-            response = client_for(manager).get(DASHBOARD)
-        assert counting_queries(captured) == []
+        client = client_for(manager)
+        for view in ({}, *({"period": period} for period in periods)):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(DASHBOARD, view)
+            assert counting_queries(captured) == [], view
     assert received(response) == "0"
+    # Chosen dates and a filter are counted on their first view.
+    with CaptureQueriesContext(connection) as captured:
+        client_for(world.manager_kungsholmen).get(
+            DASHBOARD, {"period": "year", "category": "criminality"}
+        )
+    assert counting_queries(captured)
 
 
 def test_beat_keeps_nothing_when_no_age_is_allowed(world, settings):
