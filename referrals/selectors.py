@@ -150,12 +150,14 @@ def concern_get_for_social(user, pk: int) -> Concern:
     return concern
 
 
+#: What an inbox row shows besides the report itself.
+INBOX_RELATED = ("student", "assigned_to", "protection_assessment", "preliminary_assessment")
+
+
 def inbox_for(user, *, text: str = "", show: str = "open") -> QuerySet[Concern]:
     """The unit's inbox, what is due first. ``show`` is "open" (not yet decided)
     or "decided". Reports not leading to an utredning are only found by number."""
-    qs = concerns_for_social(user).select_related(
-        "student", "assigned_to", "protection_assessment", "preliminary_assessment"
-    )
+    qs = concerns_for_social(user).select_related(*INBOX_RELATED)
     text = (text or "").strip()
     if text:
         if text.upper().startswith("ORO-"):

@@ -221,7 +221,11 @@ def concern_amend(request, pk: int):
 def inbox(request):
     show = "decided" if request.GET.get("show") == "decided" else "open"
     text = request.GET.get("q", "")[:100]
-    page = page_of(request, selectors.inbox_for(request.user, text=text, show=show))
+    page = page_of(
+        request,
+        selectors.inbox_for(request.user, text=text, show=show),
+        related=selectors.INBOX_RELATED,
+    )
     concerns = page.rows
     today = timezone.localdate()
     rows = []
