@@ -134,6 +134,12 @@ class Concern(models.Model):
             models.Index(fields=["reporter", "-received_at"]),
             models.Index(fields=["reporting_unit", "-received_at"]),
             models.Index(fields=["student", "-received_at"]),
+            # The inbox's search by name: the found pupils' reports not yet decided.
+            models.Index(
+                fields=["student"],
+                condition=Q(awaiting_decision=True),
+                name="concern_student_undecided",
+            ),
             models.Index(
                 fields=["intake_unit", "preliminary_due_on"],
                 condition=Q(awaiting_decision=True),
