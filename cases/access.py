@@ -53,6 +53,14 @@ def student_filter(scope: Scope, *, pk: int | None = None) -> Q | None:
         else:
             subqueries += found
     if subqueries:
+        if terms:
+            # A rule over the pupils' own columns (their school) joins the union as
+            # the ids it matches: "school = … OR id IN (…)" cannot use an index and
+            # reads every pupil of the city.
+            from cases.models import Student
+
+            subqueries += [Student.objects.filter(term).values("id").order_by() for term in terms]
+            terms = []
         first, *rest = subqueries
         terms.append(Q(id__in=first.union(*rest) if rest else first))
     return reduce(operator.or_, terms) if terms else None

@@ -1,8 +1,9 @@
 import pytest
 
+from cases.access import student_filter
 from cases.selectors import guardianships_of, student_get, students_search, students_visible_to
 from cases.services import student_access_grant, student_access_revoke
-from portal.access import forget_scope
+from portal.access import compute_scope, forget_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,17 @@ def test_school_roles_see_their_own_schools_pupils(world):
     assert visible(world.principal_a) == own
     assert visible(world.health_a) == own
     assert visible(world.teacher_b) == {world.pupil_b}
+
+
+@pytest.mark.parametrize("persona", ["teacher_a", "principal_a"])
+def test_the_own_school_joins_the_other_rules_as_one_list_of_ids(world, persona):
+    # "school = … OR id IN (…)" cannot use an index and reads every pupil of the
+    # city: the school's pupils are one more part of the union.
+    q = student_filter(compute_scope(getattr(world, persona)))
+    ((lookup, union),) = q.children
+    assert lookup == "id__in"
+    assert "school_unit_id" in str(union.query)
+    assert str(union.query).count("UNION") >= 2
 
 
 @pytest.mark.parametrize(
