@@ -49,19 +49,31 @@ def page_number(request) -> int:
     return min(max(1, int(raw)), MAX_PAGE)
 
 
-def page_of(request, queryset, size: int | None = None, *, related: tuple[str, ...] = ()) -> Page:
+def page_of(
+    request,
+    queryset,
+    size: int | None = None,
+    *,
+    related: tuple[str, ...] = (),
+    parts: list | None = None,
+) -> Page:
     """The requested page of ``queryset`` (already ordered).
 
     With ``related``, the page's keys are read first, by the queryset's own filter
     and order without any join, and then those rows with the ``related`` objects:
     the database sorts the visible rows alone instead of joining every one of them
     before keeping fifty. (The rows are read again by key only: annotations of
-    ``queryset`` are not carried over.)"""
+    ``queryset`` are not carried over.)
+
+    With ``parts`` as well (querysets whose union is ``queryset``, e.g. one per
+    side of an OR), the keys are read as the union of the parts in the queryset's
+    order: each part is read on its own index, where "a OR b" in that order walks
+    the whole table's order index testing each row."""
     size = size or PAGE_SIZE
     number = page_number(request)
     offset = (number - 1) * size
     if related:
-        keys = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
+        keys = _keys(queryset, parts)[offset : offset + size + 1]
         by_key = queryset.model._default_manager.select_related(*related).in_bulk(keys)
         rows = [by_key[key] for key in keys]
     else:
@@ -69,3 +81,24 @@ def page_of(request, queryset, size: int | None = None, *, related: tuple[str, .
     others = request.GET.copy()
     others.pop("page", None)
     return Page(rows[:size], number, len(rows) > size, others.urlencode())
+
+
+def _keys(queryset, parts: list | None):
+    """The primary keys of ``queryset`` in its order, lazily (to be sliced)."""
+    if not parts or len(parts) < 2:
+        return queryset.values_list("pk", flat=True)
+    order = queryset.query.order_by
+    pk = queryset.model._meta.pk.attname
+    names = [pk, *(name.lstrip("-") for name in order if name.lstrip("-") not in ("pk", pk))]
+    first, *rest = (part.order_by().values_list(*names) for part in parts)
+    return _First(first.union(*rest).order_by(*(o.replace("pk", pk) for o in order)))
+
+
+class _First:
+    """The first column of a sliced queryset of tuples."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __getitem__(self, window: slice) -> list:
+        return [row[0] for row in self.queryset[window]]

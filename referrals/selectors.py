@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, QuerySet, When
@@ -34,15 +36,26 @@ from referrals.models import (
 # --- the school side ---
 
 
-def concerns_for_school(user) -> QuerySet[Concern]:
-    """Reports the user filed, and for a principal every report from the school."""
+def _school_report_rules(user) -> list[Q]:
     s = scope(user)
     if not s.is_authenticated:
-        return Concern.objects.none()
-    q = Q(reporter_id=s.user_id)
+        return []
+    rules = [Q(reporter_id=s.user_id)]
     if s.principal_unit_ids:
-        q |= Q(reporting_unit_id__in=s.principal_unit_ids)
-    return Concern.objects.filter(q)
+        rules.append(Q(reporting_unit_id__in=s.principal_unit_ids))
+    return rules
+
+
+def concerns_for_school(user) -> QuerySet[Concern]:
+    """Reports the user filed, and for a principal every report from the school."""
+    rules = _school_report_rules(user)
+    return Concern.objects.filter(reduce(or_, rules)) if rules else Concern.objects.none()
+
+
+def concerns_for_school_parts(user) -> list[QuerySet[Concern]]:
+    """``concerns_for_school`` as the querysets it is the union of, each on its own
+    index (``portal.paging.page_of`` reads a page of them in order)."""
+    return [Concern.objects.filter(rule) for rule in _school_report_rules(user)]
 
 
 def concern_get_for_school(user, pk: int) -> Concern:

@@ -45,6 +45,26 @@ def test_with_related_the_keys_are_read_first_and_then_the_rows_in_their_order(
         [u.district for u in page.rows]
 
 
+def test_with_parts_the_keys_are_the_union_of_the_parts_in_the_querysets_order(
+    units, django_assert_num_queries
+):
+    # One unit is in both parts: it is listed once.
+    parts = [
+        Unit.objects.filter(code__in=["u0", "u1", "u2"]),
+        Unit.objects.filter(code__in=["u2", "u3", "u5"]),
+    ]
+    either = units.filter(code__in=["u0", "u1", "u2", "u3", "u5"]).order_by("-name", "-id")
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(2) as captured:
+            page = paging.page_of(
+                request(f"page={number}"), either, size=2, related=("district",), parts=parts
+            )
+        assert "UNION" in captured.captured_queries[0]["sql"]
+        pages.append(([u.code for u in page.rows], page.has_next))
+    assert pages == [(["u5", "u3"], True), (["u2", "u1"], True), (["u0"], False)]
+
+
 def test_last_page_has_no_next(units):
     page = paging.page_of(request("page=3&q=Enhet"), units, size=3)
     assert [u.code for u in page.rows] == ["u6"]

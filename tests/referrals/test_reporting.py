@@ -250,6 +250,16 @@ def test_principal_sees_every_report_from_the_school(world, client_for, file_con
     assert {c for c, _f in rows} == {by_teacher, by_health}
 
 
+def test_principal_sees_own_and_the_schools_reports_once_each_newest_first(
+    world, client_for, file_concern
+):
+    by_teacher = file_concern(world.teacher_a, world.pupil_a)
+    own = file_concern(world.principal_a, world.pupil_a)  # filed by them, from the school
+    later = file_concern(world.health_a, world.pupil_a_lives_sodermalm)
+    rows = client_for(world.principal_a).get(MINE).context["rows"]
+    assert [c for c, _f in rows] == [later, own, by_teacher]
+
+
 def test_staff_do_not_see_colleagues_reports(world, client_for, file_concern):
     concern = file_concern(world.teacher_a, world.pupil_a)
     assert client_for(world.health_a).get(MINE).context["rows"] == []
