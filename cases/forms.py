@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import identity
 from cases.models import Gender, Guardianship
+from portal import forms as portal_forms
 from portal.models import District, Unit
 
 
@@ -37,9 +38,9 @@ class StudentForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    school_unit = forms.ModelChoiceField(label=_("School"), queryset=Unit.objects.none())
+    school_unit = portal_forms.ModelChoiceField(label=_("School"), queryset=Unit.objects.none())
     grade = forms.IntegerField(label=_("Grade"), min_value=0, max_value=9)
-    home_district = forms.ModelChoiceField(
+    home_district = portal_forms.ModelChoiceField(
         label=_("Home district"),
         queryset=District.objects.all(),
         help_text=_("Where the child is registered (folkbokförd)."),

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Consent
+from portal import forms as portal_forms
 from portal import rules
 
 
 class ConsentForm(forms.Form):
-    guardians = forms.ModelMultipleChoiceField(
+    guardians = portal_forms.ModelMultipleChoiceField(
         label=_("Guardians who gave consent"),
         queryset=None,
         required=False,
@@ -14,7 +15,7 @@ class ConsentForm(forms.Form):
         help_text=_("Each guardian with custody gives consent separately."),
     )
     pupil_gives = forms.BooleanField(label=_("The pupil gave consent"), required=False)
-    parties = forms.ModelMultipleChoiceField(
+    parties = portal_forms.ModelMultipleChoiceField(
         label=_("Parties that may exchange information"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

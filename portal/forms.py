@@ -9,6 +9,30 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A model choice field's options read with one plain query.
+
+    Django reads them through ``QuerySet.iterator()``, which on PostgreSQL opens a
+    server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE) for every select drawn:
+    meant for results too big for memory, not for a few dozen units or people.
+    The field's queryset is the form's own copy, so its rows are read once per
+    form, for drawing and for checking the choice alike."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoices
+
+
 class PortalBoundField(BoundField):
     @cached_property
     def aria_describedby(self):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import PersonnummerField
+from portal import forms as portal_forms
 from portal import rules
 from referrals.models import Channel, Investigation, PreliminaryAssessment
 
@@ -130,7 +131,7 @@ class PhoneReportForm(ConcernForm):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Handling social worker"), queryset=None)
+    assignee = portal_forms.ModelChoiceField(label=_("Handling social worker"), queryset=None)
 
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,7 +248,7 @@ class InvestigationCloseForm(forms.Form):
 
 
 class SuspensionForm(forms.Form):
-    student = forms.ModelChoiceField(label=_("Pupil"), queryset=None)
+    student = portal_forms.ModelChoiceField(label=_("Pupil"), queryset=None)
     starts_on = forms.DateField(
         label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.insatser.services import ADVICE_MAX_CHARS
 from cases.models import Insats
+from portal import forms as portal_forms
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ContactChoiceField(forms.ModelChoiceField):
+class ContactChoiceField(portal_forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 

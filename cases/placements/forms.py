@@ -2,11 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal import forms as portal_forms
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PlacementApplyForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("Special teaching group"), queryset=None)
+    group = portal_forms.ModelChoiceField(label=_("Special teaching group"), queryset=None)
     reason = forms.CharField(
         label=_("Reason for the application"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -38,7 +40,7 @@ class PlacementDecideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=20000,
     )
-    admission_meeting = forms.ModelChoiceField(
+    admission_meeting = portal_forms.ModelChoiceField(
         label=_("Antagningsgrupp meeting"),
         queryset=None,
         required=False,

@@ -3,13 +3,14 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Meeting, MeetingParticipant, SipIntervention, SipParticipant
+from portal import forms as portal_forms
 
 
 class SipVersionForm(forms.Form):
     needs = forms.CharField(
         label=_("The child's needs"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
     )
-    lead_unit = forms.ModelChoiceField(
+    lead_unit = portal_forms.ModelChoiceField(
         label=_("Overall responsibility (huvudansvar)"), queryset=None
     )
     lead_person = forms.CharField(label=_("Responsible person"), max_length=200)
@@ -42,8 +43,8 @@ InterventionFormSet = formset_factory(InterventionForm, extra=3, max_num=20, abs
 
 class ParticipantForm(forms.Form):
     role = forms.ChoiceField(label=_("Taking part as"), choices=SipParticipant.Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
-    user = forms.ModelChoiceField(
+    unit = portal_forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    user = portal_forms.ModelChoiceField(
         label=_("Person with a Samverkan account"), queryset=None, required=False
     )
     name = forms.CharField(

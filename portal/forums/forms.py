@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import forms as portal_forms
 from portal.forums.models import ForumMember
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -11,7 +12,7 @@ NO_PERSONAL_DATA = _(
 
 
 class ForumForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("District"), queryset=None)
+    district = portal_forms.ModelChoiceField(label=_("District"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=150)
     purpose = forms.CharField(
         label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -24,7 +25,7 @@ class ForumForm(forms.Form):
 
 class MemberForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ForumMember.Kind.choices)
-    unit = forms.ModelChoiceField(
+    unit = portal_forms.ModelChoiceField(
         label=_("Unit"),
         queryset=None,
         required=False,

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import forms as portal_forms
 from portal import rules
 
 
 class InformationRequestForm(forms.Form):
-    recipient_unit = forms.ModelChoiceField(
+    recipient_unit = portal_forms.ModelChoiceField(
         label=_("Send to"),
         queryset=None,
         empty_label=None,
@@ -33,7 +34,7 @@ class InformationRequestForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Who answers"), queryset=None)
+    assignee = portal_forms.ModelChoiceField(label=_("Who answers"), queryset=None)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
