@@ -12,21 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from cases.models import SipPlan, SipVersion
-from cases.sip import follow_up, services
-from referrals import services as referral_services
+from cases.sip import follow_up
 from tests.cases.test_sip import write
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sip_plan(world, file_concern):
-    """A SIP convened for pupil_a, who has an open utredning in Kungsholmen."""
-    concern = file_concern(world.teacher_a, world.pupil_a)
-    referral_services.preliminary_decision_record(
-        concern=concern, by=world.social_kungsholmen, decision="open", reasoning="x"
-    )
-    return services.sip_start(by=world.sip_kungsholmen, student=world.pupil_a)
 
 
 def day(offset: int) -> datetime.date:
@@ -50,59 +39,59 @@ def version(plan, world, number, on):
     )
 
 
-def test_a_plan_without_a_version_has_no_follow_up(sip_plan):
-    assert copied(sip_plan) is None
+def test_a_plan_without_a_version_has_no_follow_up(plan):
+    assert copied(plan) is None
     assert follow_up.drift() == {"wrong": []}
 
 
-def test_each_saved_version_sets_the_plans_follow_up(world, sip_plan):
-    write(sip_plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
-    assert copied(sip_plan) == day(30)
-    write(sip_plan, world.sip_kungsholmen, world, next_follow_up_on=day(10))
-    assert copied(sip_plan) == day(10)
+def test_each_saved_version_sets_the_plans_follow_up(world, plan):
+    write(plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
+    assert copied(plan) == day(30)
+    write(plan, world.sip_kungsholmen, world, next_follow_up_on=day(10))
+    assert copied(plan) == day(10)
     assert follow_up.drift() == {"wrong": []}
 
 
-def test_the_highest_number_decides_whatever_order_versions_arrive_in(world, sip_plan):
-    version(sip_plan, world, 2, day(40))
-    version(sip_plan, world, 1, day(5))
-    assert copied(sip_plan) == day(40)
+def test_the_highest_number_decides_whatever_order_versions_arrive_in(world, plan):
+    version(plan, world, 2, day(40))
+    version(plan, world, 1, day(5))
+    assert copied(plan) == day(40)
 
 
-def test_deleting_the_current_version_falls_back_to_the_one_before(world, sip_plan):
-    version(sip_plan, world, 1, day(5))
-    version(sip_plan, world, 2, day(40)).delete()
-    assert copied(sip_plan) == day(5)
+def test_deleting_the_current_version_falls_back_to_the_one_before(world, plan):
+    version(plan, world, 1, day(5))
+    version(plan, world, 2, day(40)).delete()
+    assert copied(plan) == day(5)
 
 
-def test_the_change_history_leaves_the_copy_out(world, sip_plan):
-    sip_plan.refresh_from_db()
-    sip_plan.follow_up_on = day(77)
-    sip_plan.escalation_reason = "Samordningen räcker inte."
-    sip_plan.save()
-    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(sip_plan)]
+def test_the_change_history_leaves_the_copy_out(world, plan):
+    plan.refresh_from_db()
+    plan.follow_up_on = day(77)
+    plan.escalation_reason = "Samordningen räcker inte."
+    plan.save()
+    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(plan)]
     assert any("escalation_reason" in change for change in changes)
     assert not any("follow_up_on" in change for change in changes)
 
 
-def test_drift_names_a_copy_written_past_the_versions_and_rebuild_mends_it(world, sip_plan):
-    write(sip_plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
-    SipPlan.objects.filter(pk=sip_plan.pk).update(follow_up_on=day(99))
-    assert follow_up.drift() == {"wrong": [f"SIP {sip_plan.pk}"]}
+def test_drift_names_a_copy_written_past_the_versions_and_rebuild_mends_it(world, plan):
+    write(plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
+    SipPlan.objects.filter(pk=plan.pk).update(follow_up_on=day(99))
+    assert follow_up.drift() == {"wrong": [f"SIP {plan.pk}"]}
     with pytest.raises(CommandError, match=r"SIPs' next follow-up \(wrong: 1\)"):
         call_command("derived_rows", "--check")
     call_command("derived_rows", "--rebuild")
-    assert copied(sip_plan) == day(30)
+    assert copied(plan) == day(30)
     assert follow_up.drift() == {"wrong": []}
 
 
-def test_drift_names_a_missing_copy_and_a_copy_without_a_version(world, sip_plan):
-    write(sip_plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
-    SipPlan.objects.filter(pk=sip_plan.pk).update(follow_up_on=None)
-    assert follow_up.drift() == {"wrong": [f"SIP {sip_plan.pk}"]}
+def test_drift_names_a_missing_copy_and_a_copy_without_a_version(world, plan):
+    write(plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
+    SipPlan.objects.filter(pk=plan.pk).update(follow_up_on=None)
+    assert follow_up.drift() == {"wrong": [f"SIP {plan.pk}"]}
     follow_up.rebuild()
     other = SipPlan.objects.create(
-        student=sip_plan.student,
+        student=plan.student,
         convenor=world.sip_kungsholmen,
         convenor_unit=world.investigation_kungsholmen,
     )
@@ -110,11 +99,11 @@ def test_drift_names_a_missing_copy_and_a_copy_without_a_version(world, sip_plan
     assert follow_up.drift() == {"wrong": [f"SIP {other.pk}"]}
 
 
-def test_the_migration_fills_the_plans_already_there(world, sip_plan):
-    write(sip_plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
-    write(sip_plan, world.sip_kungsholmen, world, next_follow_up_on=day(20))
+def test_the_migration_fills_the_plans_already_there(world, plan):
+    write(plan, world.sip_kungsholmen, world, next_follow_up_on=day(30))
+    write(plan, world.sip_kungsholmen, world, next_follow_up_on=day(20))
     SipPlan.objects.update(follow_up_on=None)
     with connection.cursor() as cursor:
         for sql in importlib.import_module("cases.migrations.0009_sip_follow_up_copy").FILL:
             cursor.execute(sql)
-    assert copied(sip_plan) == day(20)
+    assert copied(plan) == day(20)
