@@ -65,17 +65,18 @@ def page_of(
     before keeping fifty. (The rows are read again by key only: annotations of
     ``queryset`` are not carried over.)
 
-    With ``parts`` as well (querysets whose union is ``queryset``, e.g. one per
+    With ``parts`` (querysets whose union is ``queryset``, e.g. one per
     side of an OR), the keys are read as the union of the parts in the queryset's
     order: each part is read on its own index, where "a OR b" in that order walks
     the whole table's order index testing each row."""
     size = size or PAGE_SIZE
     number = page_number(request)
     offset = (number - 1) * size
-    if related:
+    if related or parts:
         keys = _keys(queryset, parts)[offset : offset + size + 1]
         by_key = queryset.model._default_manager.select_related(*related).in_bulk(keys)
-        rows = [by_key[key] for key in keys]
+        # A row deleted between the two reads is left out.
+        rows = [by_key[key] for key in keys if key in by_key]
     else:
         rows = list(queryset[offset : offset + size + 1])
     others = request.GET.copy()
@@ -87,11 +88,15 @@ def _keys(queryset, parts: list | None):
     """The primary keys of ``queryset`` in its order, lazily (to be sliced)."""
     if not parts or len(parts) < 2:
         return queryset.values_list("pk", flat=True)
-    order = queryset.query.order_by
     pk = queryset.model._meta.pk.attname
-    names = [pk, *(name.lstrip("-") for name in order if name.lstrip("-") not in ("pk", pk))]
+    order = []  # (descending, field name), "pk" named as the key's own column
+    for item in queryset.query.order_by:
+        name = item.lstrip("-")
+        order.append((item.startswith("-"), pk if name == "pk" else name))
+    names = [pk, *(name for _descending, name in order if name != pk)]
     first, *rest = (part.order_by().values_list(*names) for part in parts)
-    return _First(first.union(*rest).order_by(*(o.replace("pk", pk) for o in order)))
+    union = first.union(*rest).order_by(*(f"-{n}" if desc else n for desc, n in order))
+    return _First(union)
 
 
 class _First:
