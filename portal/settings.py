@@ -311,7 +311,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Dashboard figures are kept this many seconds once computed (portal/dashboard_figures.py;
-# 0: every view counts), and beat computes every manager's default view this often.
+# 0: every view counts), and beat computes every manager's named periods this often.
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE_SECONDS", default=300)
 DASHBOARD_FIGURES_REFRESH = env.int("DASHBOARD_FIGURES_REFRESH_SECONDS", default=240)
 if DASHBOARD_FIGURES_MAX_AGE > 0:

@@ -32,5 +32,5 @@ def manager_digests() -> int:
 
 @shared_task(name="portal.dashboard_figures_refresh", ignore_result=True)
 def dashboard_figures_refresh() -> int:
-    """Beat, every few minutes: compute every manager's default dashboard view."""
+    """Beat, every few minutes: compute every manager's dashboard for each named period."""
     return dashboard_figures.refresh()
