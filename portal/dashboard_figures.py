@@ -229,7 +229,6 @@ def figures(panels: list[Panel], query: DashboardQuery) -> Figures:
         computed = list(zip(missing, count(missing, query), strict=True))
         tables.update((panel.key, table) for panel, table in computed)
         _store(query, language, computed, now)
-    tables = {panel.key: tables[panel.key] for panel in panels}
     return Figures(tables, oldest)
 
 

@@ -73,7 +73,7 @@ def page_of(
     number = page_number(request)
     offset = (number - 1) * size
     if related or parts:
-        keys = _keys(queryset, parts)[offset : offset + size + 1]
+        keys = _keys(queryset, parts, slice(offset, offset + size + 1))
         by_key = queryset.model._default_manager.select_related(*related).in_bulk(keys)
         # A row deleted between the two reads is left out.
         rows = [by_key[key] for key in keys if key in by_key]
@@ -84,10 +84,10 @@ def page_of(
     return Page(rows[:size], number, len(rows) > size, others.urlencode())
 
 
-def _keys(queryset, parts: list | None):
-    """The primary keys of ``queryset`` in its order, lazily (to be sliced)."""
+def _keys(queryset, parts: list | None, window: slice) -> list:
+    """The primary keys of ``queryset`` in its order, the ``window`` of them."""
     if not parts or len(parts) < 2:
-        return queryset.values_list("pk", flat=True)
+        return list(queryset.values_list("pk", flat=True)[window])
     pk = queryset.model._meta.pk.attname
     order = []  # (descending, field name), "pk" named as the key's own column
     for item in queryset.query.order_by:
@@ -96,14 +96,4 @@ def _keys(queryset, parts: list | None):
     names = [pk, *(name for _descending, name in order if name != pk)]
     first, *rest = (part.order_by().values_list(*names) for part in parts)
     union = first.union(*rest).order_by(*(f"-{n}" if desc else n for desc, n in order))
-    return _First(union)
-
-
-class _First:
-    """The first column of a sliced queryset of tuples."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def __getitem__(self, window: slice) -> list:
-        return [row[0] for row in self.queryset[window]]
+    return [row[0] for row in union[window]]

@@ -154,6 +154,12 @@ def _day_counts(query: DashboardQuery, *kinds: str):
     )
 
 
+def _in_periods(counts, query: DashboardQuery, periods: dict[str, Q]):
+    """The daily counts on the days of either period: the span first, as a range the
+    index can use, and then each period's own days."""
+    return counts.filter(query.span.dates("day")).filter(periods["cur"] | periods["prev"])
+
+
 # --- concerns received ----------------------------------------------------------------------
 
 
@@ -390,8 +396,7 @@ def protection_on_time(query: DashboardQuery) -> Table:
         # Counted on the day each fell due, by whether it was done on time.
         periods = _periods(query, _due_days(query, "day"))
         data = count_split(
-            # The span as a range the index can use; the periods then pick their days.
-            counts.filter(query.span.dates("day")).filter(periods["cur"] | periods["prev"]),
+            _in_periods(counts, query, periods),
             gender="gender",
             periods=periods,
             measures={
@@ -468,7 +473,7 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
         periods = _periods(query, _due_days(query, "day"))
         counted = Q(kind="preliminary")
         data = count_split(
-            counts.filter(query.span.dates("day")).filter(periods["cur"] | periods["prev"]),
+            _in_periods(counts, query, periods),
             gender="gender",
             periods=periods,
             measures={

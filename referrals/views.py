@@ -159,10 +159,9 @@ def _draft_data(post) -> dict:
 @roles_required(*SCHOOL)
 def concern_mine(request):
     """The reporter's own reports; for a principal, every report from the school."""
-    order = ("-received_at", "-id")
     page = page_of(
         request,
-        selectors.concerns_for_school(request.user).order_by(*order),
+        selectors.concerns_for_school(request.user).order_by("-received_at", "-id"),
         related=("student", "reporter", "preliminary_assessment"),
         # Filed by the user, or from the principal's school: each on its own index.
         parts=selectors.concerns_for_school_parts(request.user),
