@@ -48,10 +48,12 @@ from portal.dashboards import (
     add_counts,
     count_split,
     day_start,
+    empty_counts,
     medians_of,
     register_panel,
 )
 from portal.models import Unit
+from referrals import daycounts
 from referrals.facts import has_category
 from referrals.models import (
     ConcernDayCount,
@@ -154,10 +156,100 @@ def _day_counts(query: DashboardQuery, *kinds: str):
     )
 
 
-def _in_periods(counts, query: DashboardQuery, periods: dict[str, Q]):
-    """The daily counts on the days of either period: the span first, as a range the
-    index can use, and then each period's own days."""
-    return counts.filter(query.span.dates("day")).filter(periods["cur"] | periods["prev"])
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+
+
+def _whole_months(period: Period) -> tuple[datetime.date, datetime.date] | None:
+    """The first days of the first and the last month lying wholly in the period."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = period.end + datetime.timedelta(days=1)
+    last = (after.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return (first, last) if first <= last else None
+
+
+def _days_in(window: Period | None, span: str) -> list[datetime.date]:
+    """The counts of ``span`` that add up to the window: its whole months by their
+    first days, its other days (at most two months' worth) by day."""
+    if window is None:
+        return []
+    months = _whole_months(window)
+    if span == daycounts.MONTH:
+        if months is None:
+            return []
+        firsts, month = [], months[0]
+        while month <= months[1]:
+            firsts.append(month)
+            month = _next_month(month)
+        return firsts
+    if months is None:
+        edges = [(window.start, window.end)]
+    else:
+        edges = [
+            (window.start, months[0] - datetime.timedelta(days=1)),
+            (_next_month(months[1]), window.end),
+        ]
+    return [
+        start + datetime.timedelta(days=i)
+        for start, end in edges
+        for i in range((end - start).days + 1)
+    ]
+
+
+def _added_up(
+    query: DashboardQuery,
+    kinds: tuple[str, ...],
+    windows: dict[str, Period | None],
+    *,
+    measures: dict[str, Q | None],
+    by=None,
+) -> dict | None:
+    """Like ``count_split`` with ``periods`` named as ``windows`` (disjoint), over the
+    daily and monthly counts of ``kinds``: a window's whole months from the month
+    rows, its other days from the day rows, added up. None when only the reports'
+    own rows can answer."""
+    counts = _day_counts(query, *kinds)
+    if counts is None:
+        return None
+    parts = []
+    for span in (daycounts.MONTH, daycounts.DAY):
+        days = {name: _days_in(window, span) for name, window in windows.items()}
+        every = sorted(day for listed in days.values() for day in listed)
+        if not every:
+            continue
+        # The days by value, not as a range: the index finds each day's counts and
+        # reads nothing between them.
+        parts.append(
+            count_split(
+                counts.filter(span=span, day__in=every),
+                gender="gender",
+                measures=measures,
+                periods={
+                    name: Q(day__in=listed) if listed else _NEVER for name, listed in days.items()
+                },
+                by=by,
+                weight=COUNTED,
+            )
+        )
+    if by is None:
+        if not parts:
+            return empty_counts(windows, measures)
+        return {name: add_counts(part[name] for part in parts) for name in parts[0]}
+    added: dict = {}
+    for part in parts:
+        for key, split in part.items():
+            have = added.get(key)
+            added[key] = split if have is None else {n: have[n] + c for n, c in split.items()}
+    return added
+
+
+def _windows(query: DashboardQuery, passed: bool = False) -> dict[str, Period | None]:
+    """The current and the previous period; with ``passed``, only their days whose
+    deadlines have passed (up to yesterday)."""
+    periods = {"cur": query.period, "prev": query.previous}
+    if passed:
+        return {name: _deadlines_passed(p, query.today) for name, p in periods.items()}
+    return periods
 
 
 # --- concerns received ----------------------------------------------------------------------
@@ -165,11 +257,15 @@ def _in_periods(counts, query: DashboardQuery, periods: dict[str, Q]):
 
 def concerns_by_month(query: DashboardQuery) -> Table:
     months = query.period.months()
-    counts = _day_counts(query, "received")
-    if counts is not None:
-        qs = counts.filter(day__gte=months[0], day__lte=query.period.end)
-        month = Bucket("day", months)
-        data = count_split(qs, gender="gender", measures={"n": None}, by=month, weight=COUNTED)
+    data = _added_up(
+        query,
+        ("received",),
+        {"all": Period(months[0], query.period.end)},
+        measures={"n": None},
+        by=Bucket("day", months),
+    )
+    if data is not None:
+        data = {i: {"n": measures["all_n"]} for i, measures in data.items()}
     else:
         qs = query.restrict(
             ConcernFact.objects.filter(
@@ -213,6 +309,23 @@ def _received_in_periods(query: DashboardQuery, by: str | tuple) -> dict:
     )
 
 
+def _received_by(query: DashboardQuery) -> dict:
+    """Concerns received in either period by (school, channel): the school's unit
+    id, or None and the channel for a report not from a school."""
+    data = _added_up(query, ("reported_by",), _windows(query), measures={"n": None}, by="detail")
+    if data is not None:
+        by: dict = {}
+        for detail, measures in data.items():
+            what, value = detail.split(":", 1)
+            by[(int(value), "") if what == "school" else (None, value)] = measures
+        return by
+    # The channel only for the reports not from a school: half the groups to read.
+    channel_if_not_school = Case(
+        When(reporting_unit_id__isnull=True, then=F("channel")), default=Value("")
+    )
+    return _received_in_periods(query, ("reporting_unit_id", channel_if_not_school))
+
+
 def concerns_by_school(query: DashboardQuery) -> Table:
     threshold = query.threshold
     empty = {"cur": Counts(), "prev": Counts()}
@@ -223,13 +336,7 @@ def concerns_by_school(query: DashboardQuery) -> Table:
         for p in target:
             target[p] = target[p] + measures[f"{p}_n"]
 
-    # The channel only for the reports not from a school: half the groups to read.
-    channel_if_not_school = Case(
-        When(reporting_unit_id__isnull=True, then=F("channel")), default=Value("")
-    )
-    for (unit_id, channel), measures in _received_in_periods(
-        query, ("reporting_unit_id", channel_if_not_school)
-    ).items():
+    for (unit_id, channel), measures in _received_by(query).items():
         if unit_id is None:
             add(phone if channel == "phone" else letter, measures)
         else:
@@ -300,16 +407,13 @@ def concerns_by_school(query: DashboardQuery) -> Table:
 
 def concerns_by_category(query: DashboardQuery) -> Table:
     # Every category whichever is chosen: the daily counts unless a school is.
-    counts = _day_counts(query.unfiltered("category"), "category")
-    if counts is not None:
-        data = count_split(
-            counts.filter(query.span.dates("day")),
-            gender="gender",
-            measures={code: Q(detail=code) for code, _label in rules.CONCERN_CATEGORIES},
-            periods=_periods(query, lambda p: p.dates("day")),
-            weight=COUNTED,
-        )
-    else:
+    data = _added_up(
+        query.unfiltered("category"),
+        ("category",),
+        _windows(query),
+        measures={code: Q(detail=code) for code, _label in rules.CONCERN_CATEGORIES},
+    )
+    if data is None:
         qs = query.restrict(
             ConcernFact.objects.filter(query.span.moments("received_at")),
             FACTS,
@@ -332,17 +436,10 @@ def concerns_by_category(query: DashboardQuery) -> Table:
 
 
 def concerns_by_district(query: DashboardQuery) -> Table:
-    counts = _day_counts(query, "received")
-    if counts is not None:
-        data = count_split(
-            counts.filter(query.span.dates("day")),
-            gender="gender",
-            measures={"n": None},
-            periods=_periods(query, lambda p: p.dates("day")),
-            by="intake_unit__district_id",
-            weight=COUNTED,
-        )
-    else:
+    data = _added_up(
+        query, ("received",), _windows(query), measures={"n": None}, by="intake_unit__district_id"
+    )
+    if data is None:
         data = _received_in_periods(query, "intake_unit__district_id")
     by_district = {
         district: {p: measures[f"{p}_n"] for p in ("cur", "prev")}
@@ -391,21 +488,17 @@ def concerns_by_district(query: DashboardQuery) -> Table:
 
 
 def protection_on_time(query: DashboardQuery) -> Table:
-    counts = _day_counts(query, "protection")
-    if counts is not None:
-        # Counted on the day each fell due, by whether it was done on time.
-        periods = _periods(query, _due_days(query, "day"))
-        data = count_split(
-            _in_periods(counts, query, periods),
-            gender="gender",
-            periods=periods,
-            measures={
-                "due": None,
-                **{outcome: Q(detail=outcome) for outcome in ("on_time", "late", "undone")},
-            },
-            weight=COUNTED,
-        )
-    else:
+    # Counted on the day each fell due, by whether it was done on time.
+    data = _added_up(
+        query,
+        ("protection",),
+        _windows(query, passed=True),
+        measures={
+            "due": None,
+            **{outcome: Q(detail=outcome) for outcome in ("on_time", "late", "undone")},
+        },
+    )
+    if data is None:
         periods = _periods(query, _due_days(query, "protection_due_on"))
         lag = datetime.timedelta(days=PROTECTION_DUE_LAG_DAYS)
         qs = query.restrict(
@@ -467,23 +560,19 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
             **{f"{received}__lt": day_start(window.end - days + datetime.timedelta(days=1))}
         )
 
-    counts = _day_counts(query, "preliminary", "preliminary_extended")
-    if counts is not None:
-        # Counted on the 14th day after receipt, by whether it was decided by then.
-        periods = _periods(query, _due_days(query, "day"))
-        counted = Q(kind="preliminary")
-        data = count_split(
-            _in_periods(counts, query, periods),
-            gender="gender",
-            periods=periods,
-            measures={
-                "due": counted,
-                **{o: counted & Q(detail=o) for o in ("within", "later", "undone")},
-                "extended": Q(kind="preliminary_extended"),
-            },
-            weight=COUNTED,
-        )
-    else:
+    # Counted on the 14th day after receipt, by whether it was decided by then.
+    counted = Q(kind="preliminary")
+    data = _added_up(
+        query,
+        ("preliminary", "preliminary_extended"),
+        _windows(query, passed=True),
+        measures={
+            "due": counted,
+            **{o: counted & Q(detail=o) for o in ("within", "later", "undone")},
+            "extended": Q(kind="preliminary_extended"),
+        },
+    )
+    if data is None:
         periods = _periods(query, due)
         # Both windows lie within the span's: one range the receipt index can use.
         qs = query.restrict(
@@ -506,7 +595,7 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
             },
         )
     missed = _sum(data, "later", "undone")
-    not_extended = {p: _minus(data[f"{p}_due"], data[f"{p}_extended"]) for p in periods}
+    not_extended = {p: _minus(data[f"{p}_due"], data[f"{p}_extended"]) for p in ("cur", "prev")}
     return Table(
         "preliminary_within_14_days",
         [
@@ -551,25 +640,28 @@ def _minus(a: Counts, b: Counts) -> Counts:
 
 
 def decisions(query: DashboardQuery) -> Table:
-    # One scan: the decisions by the days taken, the decision and the flag; the counts
-    # and the medians are both read off it.
-    counts = _day_counts(query, "decided")
-    if counts is not None:
-        periods = _periods(query, lambda p: p.dates("day"))
-        by_detail = count_split(
-            counts.filter(query.span.dates("day")),
-            gender="gender",
-            periods=periods,
-            measures={"n": None},
-            by="detail",
-            weight=COUNTED,
-        )
-        groups: dict[tuple, dict] = {}
-        for detail, measures in by_detail.items():
-            decision, flagged, days_taken = detail.split(":")
-            groups[(int(days_taken), decision, flagged == "1")] = measures
+    periods = ("cur", "prev")
+    # The decisions by outcome (the decision and the flag), and by the days taken for
+    # the medians.
+    by_kind = _added_up(
+        query,
+        ("decided", "decided_days"),
+        _windows(query),
+        measures={"n": None},
+        by=("kind", "detail"),
+    )
+    outcomes: dict[tuple[str, bool], dict] = {}
+    days_taken: dict[int, dict] = {}
+    if by_kind is not None:
+        for (kind, detail), measures in by_kind.items():
+            if kind == "decided":
+                decision, flagged = detail.split(":")
+                outcomes[(decision, flagged == "1")] = measures
+            else:
+                days_taken[int(detail)] = measures
     else:
-        periods = _periods(query, lambda p: p.moments("decided_at"))
+        # One scan: the decisions by the days taken, the decision and the flag; the
+        # counts and the medians are both read off it.
         qs = query.restrict(
             ConcernFact.objects.filter(query.span.moments("decided_at")), FACTS, **FACT_FILTERS
         )
@@ -577,10 +669,16 @@ def decisions(query: DashboardQuery) -> Table:
         groups = count_split(
             qs,
             gender=FACT_GENDER,
-            periods=periods,
+            periods=_periods(query, lambda p: p.moments("decided_at")),
             measures={"n": None},
             by=(days, "decision", "flagged"),
         )
+        for (days_, decision, flagged), measures in groups.items():
+            for into, key in ((outcomes, (decision, flagged)), (days_taken, days_)):
+                have = into.get(key)
+                into[key] = (
+                    measures if have is None else {n: have[n] + c for n, c in measures.items()}
+                )
     kinds = {
         "decided": lambda decision, flagged: True,
         "opened": lambda decision, flagged: decision == "open",
@@ -592,19 +690,14 @@ def decisions(query: DashboardQuery) -> Table:
     }
     data = {
         f"{p}_{kind}": add_counts(
-            m[f"{p}_n"]
-            for (_days, decision, flagged), m in groups.items()
-            if test(decision, flagged)
+            m[f"{p}_n"] for (decision, flagged), m in outcomes.items() if test(decision, flagged)
         )
         for p in periods
         for kind, test in kinds.items()
     }
-    medians = {}
-    for p in periods:
-        by_days: dict[int, Counts] = {}
-        for (days_taken, _decision, _flagged), m in groups.items():
-            by_days[days_taken] = by_days.get(days_taken, Counts()) + m[f"{p}_n"]
-        medians[p] = medians_of(by_days)
+    medians = {
+        p: medians_of({days: m[f"{p}_n"] for days, m in days_taken.items()}) for p in periods
+    }
     median = dict(medians["cur"]) | {"previous": medians["prev"]["total"]}
     return Table(
         "decisions",

@@ -1,21 +1,27 @@
 """The managers' dashboard adds up reports from ``ConcernDayCount``: per intake
-unit, day and gender, how many reports had each outcome.
+unit, day and gender, how many reports had each outcome; and the same per month.
 
 A district's or the city's figures for a period counted from the reports' own
 dashboard rows (``referrals.facts``) read every report of the period: a year of
-the city is 390,000 rows. These counts hold the same figures per day, so a
-period is a few thousand rows at most. Each report counts in:
+the city is 390,000 rows. These counts hold the same figures per day and per
+month, so a period is its whole months and the days before and after them. Each
+report counts in:
 
-* ``received`` on the day it was received (``detail`` empty), and in
-  ``category`` on that day once per category it names (``detail``: the code);
+* ``received`` on the day it was received (``detail`` empty), in ``category``
+  on that day once per category it names (``detail``: the code), and in
+  ``reported_by`` on that day: ``school:<unit id>``, or ``channel:<channel>``
+  for a report not from a school;
 * ``protection`` on the day its skyddsbedömning falls due: ``on_time``, ``late``
   or ``undone`` (not yet made);
 * ``preliminary`` on the 14th day after receipt: ``within`` (decided within 14
   days), ``later`` or ``undone``, and ``preliminary_extended`` on that day when
   the förhandsbedömning was extended;
-* ``decided`` on the day of the decision: ``<decision>:<flagged 0/1>:<days taken>``.
+* ``decided`` on the day of the decision: ``<decision>:<flagged 0/1>``, and
+  ``decided_days`` on that day: the days it took (for the median).
 
-Days are Stockholm days, as the dashboard's periods are. The counts are derived
+Each count is kept twice: with ``span`` "day" on its day, and with ``span``
+"month" on the first day of its month, added up. Days are Stockholm days, as the
+dashboard's periods are. The counts are derived
 from the reports' dashboard rows, never decided: when ``referrals.facts``
 rewrites a report's row it hands the old and the new row here, and the
 difference is added in the same transaction (the row is locked first, so two
@@ -36,13 +42,16 @@ from django.utils import timezone
 from portal import rules
 from referrals.models import CATEGORY_BITS, ConcernDayCount, ConcernFact
 
-#: A count's key: kind, day, intake unit, gender, detail.
-Key = tuple[str, datetime.date, int, str, str]
+#: A count's key: span, kind, day, intake unit, gender, detail.
+Key = tuple[str, str, datetime.date, int, str, str]
 
-KEY_FIELDS = ["kind", "day", "intake_unit_id", "gender", "detail"]
+KEY_FIELDS = ["span", "kind", "day", "intake_unit_id", "gender", "detail"]
+DAY, MONTH = "day", "month"
 #: The fields of a report's dashboard row the counts are derived from.
 READS = [
     "intake_unit_id",
+    "reporting_unit_id",
+    "channel",
     "gender",
     "received_at",
     "categories",
@@ -53,7 +62,7 @@ READS = [
     "flagged",
     "extended",
 ]
-#: Counts changed per statement (six parameters each, well within SQLite's limit).
+#: Counts changed per statement (seven parameters each, well within SQLite's limit).
 BATCH = 1_000
 
 
@@ -63,10 +72,22 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 def contributions(row: dict) -> list[Key]:
     """The counts one report's dashboard row adds to (``row``: at least the
-    fields of ``READS``)."""
+    fields of ``READS``), each by its day and by its month."""
+    days = _by_day(row)
+    return [(DAY, *key) for key in days] + [
+        (MONTH, kind, day.replace(day=1), *rest) for kind, day, *rest in days
+    ]
+
+
+def _by_day(row: dict) -> list[tuple]:
     unit, gender = row["intake_unit_id"], row["gender"]
     received = _local_day(row["received_at"])
-    keys: list[Key] = [("received", received, unit, gender, "")]
+    school = row["reporting_unit_id"]
+    reported_by = f"school:{school}" if school is not None else f"channel:{row['channel']}"
+    keys: list[tuple] = [
+        ("received", received, unit, gender, ""),
+        ("reported_by", received, unit, gender, reported_by),
+    ]
     keys += [
         ("category", received, unit, gender, code)
         for code, bit in CATEGORY_BITS.items()
@@ -88,8 +109,9 @@ def contributions(row: dict) -> list[Key]:
         days = (_local_day(decided) - received).days
         preliminary = "within" if days <= rules.PRELIMINARY_ASSESSMENT_DAYS else "later"
         flagged = 1 if row["flagged"] else 0
-        detail = f"{row['decision']}:{flagged}:{days}"
-        keys.append(("decided", _local_day(decided), unit, gender, detail))
+        day = _local_day(decided)
+        keys.append(("decided", day, unit, gender, f"{row['decision']}:{flagged}"))
+        keys.append(("decided_days", day, unit, gender, str(days)))
     keys.append(("preliminary", fourteenth, unit, gender, preliminary))
     if row["extended"]:
         keys.append(("preliminary_extended", fourteenth, unit, gender, ""))
@@ -108,7 +130,8 @@ def apply(old: Iterable[dict], new: Iterable[dict]) -> None:
     ``old`` ones did (each row a dict with the fields of ``READS``)."""
     delta = _counts(new)
     delta.subtract(_counts(old))
-    changes = [(key, n) for key, n in delta.items() if n]
+    # In the order of their keys: two writes lock the rows they share in one order.
+    changes = sorted((key, n) for key, n in delta.items() if n)
     if not changes:
         return
     table = ConcernDayCount._meta.db_table
@@ -123,7 +146,7 @@ def apply(old: Iterable[dict], new: Iterable[dict]) -> None:
                 f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
                 [value for key, n in batch for value in (*key, n)],
             )
-    ConcernDayCount.objects.filter(n=0).filter(day__in={key[1] for key, _n in changes}).delete()
+    ConcernDayCount.objects.filter(n=0).filter(day__in={key[2] for key, _n in changes}).delete()
 
 
 def stored() -> Counter:

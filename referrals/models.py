@@ -788,17 +788,22 @@ class ConcernFact(models.Model):
 
 
 class ConcernDayCount(models.Model):
-    """How many reports of one intake unit, one day and one gender had one outcome:
-    the managers' dashboard adds these up for a district or the whole city instead
-    of counting a period's reports one by one (a city's year is 390,000 reports, a
-    few tens of thousands of these rows).
+    """How many reports of one intake unit, one day (or month) and one gender had
+    one outcome: the managers' dashboard adds these up for a district or the whole
+    city instead of counting a period's reports one by one (a city's year is
+    390,000 reports; its months are a few thousand of these rows).
 
     ``kind`` says which day the row counts by and ``detail`` what it counts
-    (``referrals.daycounts``): reports received (and by category) by the day of
-    receipt, skyddsbedömningar by their due day, förhandsbedömningar by the 14th
-    day after receipt, decisions by the day decided. Derived from the reports'
-    dashboard rows in the same transaction as they are written."""
+    (``referrals.daycounts``): reports received (by category, by reporting school
+    or channel) by the day of receipt, skyddsbedömningar by their due day,
+    förhandsbedömningar by the 14th day after receipt, decisions by the day
+    decided. ``span`` "day" rows count one day; "month" rows the whole month whose
+    first day is ``day``. Derived from the reports' dashboard rows in the same
+    transaction as they are written."""
 
+    SPANS = [("day", _("day")), ("month", _("month"))]
+
+    span = models.CharField(max_length=5, choices=SPANS, default="day")
     kind = models.CharField(max_length=20)
     day = models.DateField()
     intake_unit = models.ForeignKey(
@@ -813,23 +818,24 @@ class ConcernDayCount(models.Model):
         verbose_name_plural = _("daily counts of concern reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "day", "intake_unit", "gender", "detail"],
-                name="concern_day_count_once",
+                fields=["span", "kind", "day", "intake_unit", "gender", "detail"],
+                name="concern_day_count_one",
             ),
         ]
         indexes = [
             models.Index(
-                fields=["intake_unit", "kind", "day"],
+                fields=["intake_unit", "span", "kind", "day"],
                 include=["gender", "detail", "n"],
-                name="concern_day_count_unit",
+                name="concern_count_unit",
             ),
-            # The city's days of a kind, read from the index alone.
+            # The city's days (or months) of a kind, read from the index alone.
             models.Index(
-                fields=["kind", "day"],
+                fields=["span", "kind", "day"],
                 include=["intake_unit", "gender", "detail", "n"],
-                name="concern_day_count_city",
+                name="concern_count_city",
             ),
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.day} {self.intake_unit_id} {self.gender} {self.detail}"
+        key = (self.span, self.kind, self.day, self.intake_unit_id, self.gender, self.detail)
+        return " ".join(map(str, key))

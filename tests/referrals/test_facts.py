@@ -4,6 +4,7 @@ gender, never apart from them."""
 
 import datetime
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -181,11 +182,14 @@ def test_a_daily_count_written_past_the_reports_is_found_and_rebuilt(world, file
     from referrals.models import ConcernDayCount
 
     file_concern(world.teacher_a, world.pupil_a)
-    received = ConcernDayCount.objects.get(kind="received")
+    received = ConcernDayCount.objects.get(kind="received", span="month")
     assert received.n == 1
+    assert received.day == ConcernDayCount.objects.get(kind="received", span="day").day.replace(
+        day=1
+    )
     ConcernDayCount.objects.filter(pk=received.pk).update(n=2)
     assert daycounts.drift()["wrong"] == [
-        ("received", received.day, received.intake_unit_id, received.gender, "")
+        ("month", "received", received.day, received.intake_unit_id, received.gender, "")
     ]
     with pytest.raises(CommandError, match=r"daily counts of the reports \(missing: 0"):
         call_command("derived_rows", "--check")
@@ -206,9 +210,14 @@ def test_the_daily_counts_migration_fills_what_the_rows_say(world, file_concern)
         reasoning="Utredning.",
     )
     want = daycounts.source()
-    assert {key[0] for key in want} >= {"received", "category", "decided", "preliminary"}
+    assert {key[:2] for key in want} >= {
+        (span, kind)
+        for span in ("day", "month")
+        for kind in ("received", "reported_by", "category", "decided", "decided_days")
+    }
     ConcernDayCount.objects.all().delete()
-    importlib.import_module("referrals.migrations.0013_concern_day_counts").fill(apps, None)
+    migration = importlib.import_module("referrals.migrations.0017_day_counts_by_month")
+    migration.refill(apps, SimpleNamespace(connection=connection))
     assert daycounts.stored() == want
 
 
