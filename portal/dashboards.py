@@ -134,9 +134,10 @@ def count_split(
         group["g_period"] = _period_label(periods)
     for i, key in enumerate(keys):
         group[f"g_by{i}"] = F(key) if isinstance(key, str) else key
+    # Tuples, not dicts: a school panel reads a few thousand groups.
     rows = (
         queryset.annotate(**group)
-        .values(*group)
+        .values_list(*group)
         .annotate(
             **{
                 f"m_{name}": Sum(weight, filter=cond) if weight else _count(cond, distinct)
@@ -146,17 +147,21 @@ def count_split(
         .order_by()
     )
     names = [f"{p}_{m}" for p in periods for m in measures] if periods else list(measures)
+    first_by = 2 if periods else 1
+    first_measure = first_by + len(keys)
+    single = by is not None and not isinstance(by, tuple)
     raw: dict[Any, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for row in rows:
-        if periods and row["g_period"] is None:
+        period = row[1] if periods else None
+        if periods and period is None:
             continue
-        values = tuple(row[f"g_by{i}"] for i in range(len(keys)))
-        key = values if isinstance(by, tuple) else (values[0] if values else None)
-        bucket = row["g_bucket"] if row["g_bucket"] in ("girl", "boy") else "other"
-        for measure in measures:
-            name = f"{row['g_period']}_{measure}" if periods else measure
-            split = raw[key][name]
-            split[bucket] = split.get(bucket, 0) + (row[f"m_{measure}"] or 0)
+        values = row[first_by:first_measure]
+        key = values[0] if single else (values if keys else None)
+        bucket = row[0] if row[0] in ("girl", "boy") else "other"
+        split_of = raw[key]
+        for offset, measure in enumerate(measures, start=first_measure):
+            split = split_of[f"{period}_{measure}" if periods else measure]
+            split[bucket] = split.get(bucket, 0) + (row[offset] or 0)
     result = {
         key: {name: Counts(**split.get(name, {})) for name in names} for key, split in raw.items()
     }

@@ -15,6 +15,7 @@ more than the rest of the drawing.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 from django.utils.safestring import SafeData, SafeString
@@ -41,11 +42,20 @@ def fill(pieces: Iterable[Piece]) -> SafeString:
     return SafeString("".join(templates).format(*map(_escaped, values)))  # nosec B703
 
 
+#: Whether a text has a character that escaping changes.
+_SPECIAL = re.compile("[&<>\"']").search
+
+
 def _escaped(value) -> str:
     """``value`` as ``format_html`` would put it in: safe markup as it is, anything
-    else escaped (``django.utils.html.escape`` is ``html.escape`` of its text)."""
+    else escaped (``django.utils.html.escape`` is ``html.escape`` of its text). Most
+    values are plain numbers and figures already written out ("12", "<5" aside): a
+    text without a character to escape is used as it is."""
+    kind = type(value)
+    if kind is str:
+        return html.escape(value) if _SPECIAL(value) else value
+    if kind is int or kind is float:
+        return str(value)
     if isinstance(value, SafeData):
         return value
-    if type(value) in (int, float):
-        return str(value)
     return html.escape(str(value))

@@ -36,3 +36,15 @@ def test_the_select_is_djangos_markup(name, data):
     assert ours != theirs  # the portal's template is used: no blank line per option
     assert _lines(ours) == _lines(theirs)
     assert "&lt;&amp;&gt; &quot;A&quot;" in ours or name != "one"
+
+
+def test_the_select_is_written_without_the_template_engine(monkeypatch):
+    """The portal's renderer writes a select in Python: its template is not loaded."""
+
+    def no_template(self, template_name):
+        raise AssertionError(template_name)
+
+    monkeypatch.setattr(PortalFormRenderer, "get_template", no_template)
+    form = Choices({"one": "2"})
+    html = form.fields["one"].widget.render("one", "2", renderer=PortalFormRenderer())
+    assert '<option value="2" selected>Södra skolan</option>' in html
