@@ -353,6 +353,7 @@ PANELS = [
         104,
         placements_now,
         filters=FILTERS,
+        period=False,
     ),
     Panel(
         "placements_flow",

@@ -222,5 +222,6 @@ def register() -> None:
             125,
             _indicator,
             filters=frozenset({"district", "school"}),
+            period=False,
         )
     )

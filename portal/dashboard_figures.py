@@ -61,12 +61,19 @@ def _manager_scope(scope: Scope) -> dict:
 
 
 def question_key(panel: Panel, query: DashboardQuery, language: str) -> str:
+    """What the panel's table answers: the period and the filters only where the
+    panel counts by them, so that its figures serve every view that asks the same."""
     filters = query.filters
     question = {
         "panel": panel.key,
         "scope": _manager_scope(query.scope),
-        "period": [query.period.start.isoformat(), query.period.end.isoformat()],
-        "filters": [filters.district, filters.school, filters.category],
+        "period": (
+            [query.period.start.isoformat(), query.period.end.isoformat()] if panel.period else None
+        ),
+        "filters": [
+            getattr(filters, name) if name in panel.filters else None
+            for name in dashboards.FILTER_NAMES
+        ],
         "today": query.today.isoformat(),
         "threshold": query.threshold,
         "language": language,
@@ -252,12 +259,18 @@ def refresh(*, today: datetime.date | None = None) -> int:
     stored = 0
     for scope in manager_scopes():
         panels = dashboards.panels_for(scope)
+        done: set[str] = set()
         for preset in dashboards.NAMED_PRESETS:
             query = dashboards.query_for(scope, {"period": preset}, today)[0]
             for language, _name in settings.LANGUAGES:
+                # A panel counted for an earlier period that it does not count by is
+                # the same question.
+                keys = {p.key: question_key(p, query, language) for p in panels}
+                todo = [p for p in panels if keys[p.key] not in done]
+                done.update(keys.values())
                 with translation.override(language):
                     now = timezone.now()
-                    computed = list(zip(panels, count(panels, query), strict=True))
+                    computed = list(zip(todo, count(todo, query), strict=True))
                     _store(query, language, computed, now)
                     stored += len(computed)
     DashboardFigures.objects.filter(computed_at__lte=timezone.now() - max_age()).delete()

@@ -1035,7 +1035,9 @@ class Panel:
     ``selector`` receives a :class:`DashboardQuery` and returns a :class:`Table` of
     counts, never rows about pupils. ``chart`` is "trend" (a line per month),
     "bars" (each row's total, this and the previous period), "shares" (the first
-    share row per column) or "" for none.
+    share row per column) or "" for none. ``filters`` are the filters the panel
+    applies; ``period`` is False for a panel that counts today's state whatever
+    the period (its figures are the same for every period).
     """
 
     key: str
@@ -1047,6 +1049,7 @@ class Panel:
     filters: frozenset[str] = frozenset()
     chart: str = "bars"
     visible: Callable[[Scope], bool] = managers_only
+    period: bool = True
 
 
 _panels: dict[str, Panel] = {}

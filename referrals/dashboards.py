@@ -1024,6 +1024,7 @@ PANELS = [
         95,
         investigations_open,
         filters=ALL_FILTERS,
+        period=False,
     ),
     Panel(
         "suspensions",

@@ -126,6 +126,77 @@ def test_a_period_a_filter_and_a_language_are_each_their_own_question(
     assert (swedish, english) == ("Alla inkomna orosanmälningar", "All concerns received")
 
 
+def test_a_panel_is_read_for_every_view_that_asks_it_the_same(world, client_for, file_concern):
+    """Chosen dates do not change a panel of today's state, and a filter does not
+    change a panel that does not apply it: their kept figures serve those views."""
+    for _ in range(6):
+        file_concern(world.teacher_a, world.pupil_a, categories=["criminality"])
+    client = client_for(world.manager_kungsholmen)
+    panels = dashboards.panels_for(compute_scope(world.manager_kungsholmen))
+    client.get(DASHBOARD)
+    assert DashboardFigures.objects.count() == len(panels)
+
+    last_year = {"period": "custom", "start": "2025-01-01", "end": "2025-12-31"}
+    with CaptureQueriesContext(connection) as captured:
+        assert received(client.get(DASHBOARD, last_year)) == "0"
+    by_period = [p for p in panels if p.period]
+    assert len(by_period) < len(panels)
+    assert DashboardFigures.objects.count() == len(panels) + len(by_period)
+    counted = {q.split('AS "m_')[1].split('"')[0] for q in counting_queries(captured)}
+    assert "open" not in counted  # the open utredningar today: read, not counted
+
+    client.get(DASHBOARD, {"category": "criminality"})
+    by_category = [p for p in panels if "category" in p.filters]
+    assert len(by_category) < len(panels)
+    assert DashboardFigures.objects.count() == len(panels) + len(by_period) + len(by_category)
+
+
+def test_a_panel_counts_only_by_what_its_question_holds(world, file_concern):
+    """What lets a panel's kept figures serve other views: a filter it does not apply,
+    or (for a panel of today's state) another period, leaves its table as it is."""
+    from portal.dashboards import DashboardQuery, Filters, Period, districts_in_scope, render
+    from referrals import services
+    from referrals.models import Investigation, PreliminaryAssessment
+
+    for categories in (["criminality"], ["violence_home"]):
+        concern = file_concern(world.teacher_a, world.pupil_a, categories=categories)
+    services.preliminary_decision_record(
+        concern=concern,
+        by=world.social_kungsholmen,
+        decision=PreliminaryAssessment.Decision.OPEN,
+        reasoning="Utredning.",
+    )
+    assert Investigation.objects.filter(closed_on__isnull=True).exists()
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+    scope = compute_scope(city_manager)
+    today = timezone.localdate()
+
+    def table(panel, period=None, **filters):
+        query = DashboardQuery(
+            scope=scope,
+            period=period or dashboards.preset_period("year", today),
+            filters=Filters(**filters),
+            today=today,
+            districts=districts_in_scope(scope),
+        )
+        return render(panel.selector(query), panel.title, threshold=1)
+
+    chosen = {
+        "district": world.sodermalm.pk,
+        "school": world.school_b.pk,
+        "category": "violence_home",
+    }
+    long_ago = Period(datetime.date(2020, 1, 1), datetime.date(2020, 3, 31))
+    for panel in dashboards.panels_for(scope):
+        plain = table(panel)
+        for name, value in chosen.items():
+            if name not in panel.filters:
+                assert table(panel, **{name: value}) == plain, (panel.key, name)
+        if not panel.period:
+            assert table(panel, long_ago) == plain, panel.key
+
+
 def test_the_export_gives_the_figures_on_the_screen(world, client_for, file_concern):
     client = client_for(world.manager_kungsholmen)
     for _ in range(6):
@@ -182,11 +253,14 @@ def test_beat_computes_every_managers_named_periods_in_every_language(
 
     stored = dashboard_figures_refresh()
 
-    panels = len(dashboards.panels_for(compute_scope(world.manager_kungsholmen)))
+    panels = dashboards.panels_for(compute_scope(world.manager_kungsholmen))
+    by_period = len([p for p in panels if p.period])
     managers = 2  # Kungsholmen and Södermalm
     periods = ["30d", "month", "half", "year"]
     assert periods == dashboards.NAMED_PRESETS
-    assert stored == managers * len(periods) * panels * len(settings.LANGUAGES)
+    # A panel of today's state is counted once, whatever the period.
+    per_language = len(periods) * by_period + len(panels) - by_period
+    assert stored == managers * per_language * len(settings.LANGUAGES)
     assert DashboardFigures.objects.count() == stored
     for manager in (world.manager_kungsholmen, world.manager_sodermalm):
         client = client_for(manager)
