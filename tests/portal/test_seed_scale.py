@@ -144,3 +144,18 @@ def test_refuses_a_database_with_data_unless_forced():
     assert Concern.objects.count() == 200
     # The second run adds to the same schools and staff.
     assert User.objects.count() == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_city_loaded_outside_a_transaction_is_vacuumed(postgres):
+    """The dashboards count from covering indexes, which read the rows' pages
+    until the table is vacuumed; a freshly loaded city must not wait for autovacuum."""
+    seed(pupils=100, concerns=200, consents=40, meetings=40, access_log=20)
+    with postgres.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            [[ConcernFact._meta.db_table, Concern._meta.db_table]],
+        )
+        visible = dict(cursor.fetchall())
+    assert visible[ConcernFact._meta.db_table] > 0
+    assert visible[Concern._meta.db_table] > 0
