@@ -16,11 +16,11 @@ services (the pupil's home district) and the suspensions at schools located in
 the district; a unit manager their own unit's; a city manager everything.
 
 Where the reports are counted from: their dashboard rows (``referrals.facts``);
-for a district's or the city's manager with no school or category chosen, the
-trend, categories, the pupils' districts, deadlines and decisions add up the
-daily counts derived from those rows instead (``referrals.daycounts``: a period
-is a few thousand counts, not every report). A test holds both ways to the same
-figures.
+for a district's or the city's manager with no school chosen, the trend,
+categories, the pupils' districts, deadlines and decisions add up the daily
+counts derived from those rows instead (``referrals.daycounts``: a period is a
+few thousand counts, not every report; with a category chosen, the counts kept
+for that category). A test holds both ways to the same figures.
 """
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ def _due_days(query: DashboardQuery, field: str):
 
 #: The daily counts (referrals.daycounts) have an intake unit and no school: they
 #: serve a district's or the city's managers, not a unit's (whose scope includes
-#: the reports from their school), and no chosen school or category.
+#: the reports from their school), and no chosen school. A chosen category reads
+#: the counts kept for that category.
 DAY_COUNTS = ScopeRule(districts=(), units=(), district_units=("intake_unit_id",))
 COUNTED = "n"
 
@@ -147,10 +148,10 @@ COUNTED = "n"
 def _day_counts(query: DashboardQuery, *kinds: str):
     """The daily counts of ``kinds`` within the manager's scope, or None when only
     the reports' own rows can answer."""
-    if query.scope.manager_unit_ids or query.filters.school or query.filters.category:
+    if query.scope.manager_unit_ids or query.filters.school:
         return None
     return query.restrict(
-        ConcernDayCount.objects.filter(kind__in=kinds),
+        ConcernDayCount.objects.filter(kind__in=kinds, category=query.filters.category or ""),
         DAY_COUNTS,
         district="intake_unit__district_id",
     )

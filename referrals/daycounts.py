@@ -21,7 +21,9 @@ report counts in:
 
 Each count is kept twice: with ``span`` "day" on its day, and with ``span``
 "month" on the first day of its month, added up. Days are Stockholm days, as the
-dashboard's periods are. The counts are derived
+dashboard's periods are. Every count but ``category`` is kept for all reports
+(``category`` empty) and again for the reports naming each category (the code),
+so that a manager's category filter adds up counts as well. The counts are derived
 from the reports' dashboard rows, never decided: when ``referrals.facts``
 rewrites a report's row it hands the old and the new row here, and the
 difference is added in the same transaction (the row is locked first, so two
@@ -42,10 +44,24 @@ from django.utils import timezone
 from portal import rules
 from referrals.models import CATEGORY_BITS, ConcernDayCount, ConcernFact
 
-#: A count's key: span, kind, day, intake unit, gender, detail.
-Key = tuple[str, str, datetime.date, int, str, str]
+#: A count's key: span, kind, day, intake unit, gender, detail, category.
+Key = tuple[str, str, datetime.date, int, str, str, str]
 
-KEY_FIELDS = ["span", "kind", "day", "intake_unit_id", "gender", "detail"]
+KEY_FIELDS = ["span", "kind", "day", "intake_unit_id", "gender", "detail", "category"]
+#: Counted again for each category a report names (``category`` the code; empty
+#: for every report), so that a category filter adds up counts too. The counts by
+#: category are the category panel's own and are not split again.
+BY_CATEGORY = frozenset(
+    {
+        "received",
+        "reported_by",
+        "protection",
+        "preliminary",
+        "preliminary_extended",
+        "decided",
+        "decided_days",
+    }
+)
 DAY, MONTH = "day", "month"
 #: The fields of a report's dashboard row the counts are derived from.
 READS = [
@@ -62,7 +78,7 @@ READS = [
     "flagged",
     "extended",
 ]
-#: Counts changed per statement (seven parameters each, well within SQLite's limit).
+#: Counts changed per statement (eight parameters each, well within SQLite's limit).
 BATCH = 1_000
 
 
@@ -72,11 +88,20 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 def contributions(row: dict) -> list[Key]:
     """The counts one report's dashboard row adds to (``row``: at least the
-    fields of ``READS``), each by its day and by its month."""
+    fields of ``READS``), each by its day and by its month, for every report and
+    for each category the report names."""
     days = _by_day(row)
-    return [(DAY, *key) for key in days] + [
-        (MONTH, kind, day.replace(day=1), *rest) for kind, day, *rest in days
-    ]
+    codes = _categories(row)
+    keys: list[Key] = []
+    for kind, day, *rest in days:
+        categories = ["", *codes] if kind in BY_CATEGORY else [""]
+        for span, first in ((DAY, day), (MONTH, day.replace(day=1))):
+            keys += [(span, kind, first, *rest, code) for code in categories]
+    return keys
+
+
+def _categories(row: dict) -> list[str]:
+    return [code for code, bit in CATEGORY_BITS.items() if row["categories"] & bit]
 
 
 def _by_day(row: dict) -> list[tuple]:
@@ -88,11 +113,7 @@ def _by_day(row: dict) -> list[tuple]:
         ("received", received, unit, gender, ""),
         ("reported_by", received, unit, gender, reported_by),
     ]
-    keys += [
-        ("category", received, unit, gender, code)
-        for code, bit in CATEGORY_BITS.items()
-        if row["categories"] & bit
-    ]
+    keys += [("category", received, unit, gender, code) for code in _categories(row)]
     assessed = row["protection_assessed_at"]
     if assessed is None:
         protection = "undone"

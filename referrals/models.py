@@ -811,6 +811,8 @@ class ConcernDayCount(models.Model):
     )
     gender = models.CharField(max_length=10)
     detail = models.CharField(max_length=40, blank=True)
+    #: Empty: every report; a category's code: the reports naming it.
+    category = models.CharField(max_length=20, blank=True, default="")
     n = models.IntegerField()
 
     class Meta:
@@ -818,24 +820,34 @@ class ConcernDayCount(models.Model):
         verbose_name_plural = _("daily counts of concern reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["span", "kind", "day", "intake_unit", "gender", "detail"],
-                name="concern_day_count_one",
+                fields=["span", "kind", "day", "intake_unit", "gender", "detail", "category"],
+                name="concern_day_count_key",
             ),
         ]
         indexes = [
             models.Index(
-                fields=["intake_unit", "span", "kind", "day"],
+                fields=["intake_unit", "span", "kind", "category", "day"],
                 include=["gender", "detail", "n"],
-                name="concern_count_unit",
+                name="concern_counts_unit",
             ),
             # The city's days (or months) of a kind, read from the index alone.
             models.Index(
-                fields=["span", "kind", "day"],
+                fields=["span", "kind", "category", "day"],
                 include=["intake_unit", "gender", "detail", "n"],
-                name="concern_count_city",
+                name="concern_counts_city",
             ),
+            # The counts a write brought to nought, deleted after it: empty between writes.
+            models.Index(fields=["day"], condition=Q(n=0), name="concern_counts_nought"),
         ]
 
     def __str__(self):
-        key = (self.span, self.kind, self.day, self.intake_unit_id, self.gender, self.detail)
+        key = (
+            self.span,
+            self.kind,
+            self.day,
+            self.intake_unit_id,
+            self.gender,
+            self.detail,
+            self.category,
+        )
         return " ".join(map(str, key))

@@ -3,6 +3,7 @@ included. Data is made through the real services at controlled times; the
 selectors' tables are checked before suppression (that is tested on its own)."""
 
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -623,22 +624,31 @@ def test_the_daily_counts_give_what_the_reports_rows_give(
         ("2026-03-28", "2026-04-02", "2026-12-01"),
     ]
     shown = set()
-    for user in (world.manager_kungsholmen, world.manager_sodermalm, city_manager):
-        for start, end, today in periods:
-            q = query(user, start, end, today)
-            assert dashboards._day_counts(q, "received") is not None
-            # Nothing suppressed: every figure is compared.
-            counted = [render(selector(q), threshold=1) for selector in selectors]
-            with monkeypatch.context() as patch:
-                patch.setattr(dashboards, "_day_counts", lambda *args, **kwargs: None)
-                from_rows = [render(selector(q), threshold=1) for selector in selectors]
-            assert counted == from_rows, (user.username, start)
-            shown |= {
-                (table.key, r.key)
-                for table in counted
-                for r in table.rows
-                if any(cell.value for cell in r.cells.values())
-            }
-    # Every panel has figures to compare, the decisions' median among them.
-    assert {key for key, _row in shown} == {s.__name__ for s in selectors}
-    assert ("decisions", "median_days") in shown
+    for user, (start, end, today), category in itertools.product(
+        (world.manager_kungsholmen, world.manager_sodermalm, city_manager),
+        periods,
+        # Every report, and the reports naming a category (some name two).
+        (None, "violence_home", "other"),
+    ):
+        q = query(user, start, end, today, category=category)
+        assert dashboards._day_counts(q, "received") is not None
+        # Nothing suppressed: every figure is compared.
+        counted = [render(selector(q), threshold=1) for selector in selectors]
+        with monkeypatch.context() as patch:
+            patch.setattr(dashboards, "_day_counts", lambda *args, **kwargs: None)
+            from_rows = [render(selector(q), threshold=1) for selector in selectors]
+        assert counted == from_rows, (user.username, start, category)
+        shown |= {
+            (category, table.key, r.key)
+            for table in counted
+            for r in table.rows
+            if any(cell.value for cell in r.cells.values())
+        }
+    # Every panel has figures to compare, the decisions' median among them, and so
+    # has every panel that a category narrows, for each category.
+    assert {key for _category, key, _row in shown} == {s.__name__ for s in selectors}
+    assert (None, "decisions", "median_days") in shown
+    for category in ("violence_home", "other"):
+        assert {key for c, key, _row in shown if c == category} == {
+            s.__name__ for s in selectors
+        }, category
