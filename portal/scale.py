@@ -741,6 +741,7 @@ class ScaleSeeder:
     def build_casework(self) -> None:
         """Concern reports over the years, and the social services' handling of each."""
         from cases.models import Meeting, MeetingParticipant
+        from referrals import investigation_categories
         from referrals.models import (
             Concern,
             ConcernCategory,
@@ -939,7 +940,14 @@ class ScaleSeeder:
                 concerns[-1] = (*concerns[-1][:-1], False)  # not awaiting a decision
                 if decision == "open":
                     self._investigation(
-                        investigations, ids, Investigation, pupil, cid, decided_day, handler
+                        investigations,
+                        ids,
+                        Investigation,
+                        pupil,
+                        cid,
+                        decided_day,
+                        handler,
+                        categories=investigation_categories.bits(codes),
                     )
                 if rng.random() < p_meeting:
                     self._notification_meeting(
@@ -1045,6 +1053,7 @@ class ScaleSeeder:
                     "outcome_notes",
                     "opened_by",
                     "pupil_gender",
+                    "concern_categories",
                 ],
                 investigations,
             )
@@ -1069,7 +1078,9 @@ class ScaleSeeder:
         unique = list({p.id: p for p in self.sip_pupils}.values())
         self.sip_pupils = unique[: max(1, round(sizes.meetings * 0.25 / 2))]
 
-    def _investigation(self, rows, ids, model, pupil, concern_id, started, opener) -> None:
+    def _investigation(
+        self, rows, ids, model, pupil, concern_id, started, opener, *, categories: int = 0
+    ) -> None:
         rng = self.rng
         due = months_later(started, rules.INVESTIGATION_MONTHS)
         closed = outcome = None
@@ -1097,6 +1108,7 @@ class ScaleSeeder:
                 "",
                 opener,
                 pupil.gender,
+                categories,
             )
         )
         ids[model] += 1

@@ -17,6 +17,9 @@ class ReferralsConfig(AppConfig):
 
         reach.connect()
         facts.connect()
+        from referrals import investigation_categories
+
+        investigation_categories.keep()
         from cases import pupil_gender
         from referrals.models import Investigation
 

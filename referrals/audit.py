@@ -64,7 +64,7 @@ def register_change_history() -> None:
     track(ProtectionAssessment, masked=["reasoning", "measures"])
     track(PreliminaryExtension, masked=["explanation"])
     track(PreliminaryAssessment, masked=["reasoning", "violence_override_reason"])
-    track(Investigation, masked=["outcome_notes"], excluded=["pupil_gender"])
+    track(Investigation, masked=["outcome_notes"], excluded=["pupil_gender", "concern_categories"])
     track(InvestigationExtension, masked=["reason"])
     track(NotificationMeeting, masked=["skip_explanation", "outcome_notes"])
     track(Suspension, masked=["reason"])

@@ -53,7 +53,7 @@ from portal.dashboards import (
     register_panel,
 )
 from portal.models import Unit
-from referrals import daycounts
+from referrals import daycounts, investigation_categories
 from referrals.facts import has_category
 from referrals.models import (
     ConcernDayCount,
@@ -88,7 +88,7 @@ INVESTIGATION_SCOPE = ScopeRule(
 INVESTIGATION_FILTERS = {
     "district": "unit__district_id",
     "school": "concern__reporting_unit_id",
-    "category": "concern__categories__category",
+    "category": investigation_categories.naming,
 }
 SUSPENSION_SCOPE = ScopeRule(
     districts=("school_unit__district_id",), units=("school_unit_id", "notice_unit_id")
@@ -830,7 +830,9 @@ def investigations_finished(query: DashboardQuery) -> Table:
             investigation__in=Investigation.objects.filter(query.span.dates("closed_on"))
         ),
         INVESTIGATION_SCOPE.via("investigation__"),
-        **{k: "investigation__" + v for k, v in INVESTIGATION_FILTERS.items()},
+        district="investigation__" + INVESTIGATION_FILTERS["district"],
+        school="investigation__" + INVESTIGATION_FILTERS["school"],
+        category=lambda code: investigation_categories.naming(code, "investigation__"),
     )
     data |= count_split(
         extensions,

@@ -351,6 +351,9 @@ class Investigation(models.Model):
     concern = models.ForeignKey(
         Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="investigations"
     )
+    #: A copy of the report's categories, a bit each, for the dashboard's category
+    #: filter (referrals.investigation_categories); 0 without a report.
+    concern_categories = models.PositiveIntegerField(default=0, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="investigations")
     started_on = models.DateField(_("started"))
     due_on = models.DateField(_("due"))
@@ -375,28 +378,28 @@ class Investigation(models.Model):
             # The dashboard's counts from the index alone.
             models.Index(
                 fields=["unit", "closed_on"],
-                include=["started_on", "pupil_gender"],
+                include=["started_on", "pupil_gender", "concern_categories"],
                 name="investigation_unit_closed",
             ),
             models.Index(
                 fields=["unit", "started_on"],
-                include=["pupil_gender"],
+                include=["pupil_gender", "concern_categories"],
                 name="investigation_unit_started",
             ),
             # The whole city's, for a city manager's dashboard.
             models.Index(
                 fields=["closed_on"],
-                include=["started_on", "pupil_gender", "unit", "concern"],
+                include=["started_on", "pupil_gender", "unit", "concern", "concern_categories"],
                 name="investigation_closed",
             ),
             models.Index(
                 fields=["started_on"],
-                include=["pupil_gender", "unit", "concern"],
+                include=["pupil_gender", "unit", "concern", "concern_categories"],
                 name="investigation_started",
             ),
             models.Index(
                 fields=["unit", "due_on"],
-                include=["pupil_gender"],
+                include=["pupil_gender", "concern_categories"],
                 condition=Q(closed_on__isnull=True),
                 name="investigation_open_due",
             ),

@@ -427,6 +427,66 @@ def test_utredningar_finished_within_four_months_extended_and_overdue_now(
     assert row(now, "open") == (Counts(girl=1, boy=1), None)
 
 
+def test_utredningar_narrowed_to_a_category_count_those_whose_report_names_it(
+    world, people, report, social
+):
+    def opened(gender, day, categories):
+        concern = report(people(gender), at(day), categories=categories)
+        social.decide(concern, at(day, 12))
+        return concern.investigations.get()
+
+    both = opened("girl", "2026-07-10", ["violence_home", "other"])
+    other = opened("boy", "2026-07-12", ["other"])
+    opened("boy", "2026-11-03", ["criminality"])  # started in the period, open
+    with time_machine.travel(at("2026-11-01"), tick=False):
+        services.investigation_extend(
+            investigation=both,
+            by=world.social_kungsholmen,
+            reason="Väntar på BUP:s utlåtande.",
+            new_due_on=d("2026-11-30"),
+        )
+    for investigation in (both, other):
+        services.investigation_close(
+            investigation=investigation,
+            by=world.social_kungsholmen,
+            outcome="no_intervention",
+            closed_on=d("2026-11-10"),
+        )
+
+    def counted(category):
+        q = query(
+            world.manager_kungsholmen, "2026-11-01", "2026-11-30", "2026-12-01", category=category
+        )
+        finished = dashboards.investigations_finished(q)
+        now = dashboards.investigations_open(q)
+        return {
+            "closed": row(finished, "closed")[0],
+            "extended": row(finished, "extended")[0],
+            "started": row(finished, "started")[0],
+            "open": row(now, "open")[0],
+        }
+
+    assert counted("violence_home") == {
+        "closed": Counts(girl=1),
+        "extended": Counts(girl=1),
+        "started": Counts(),
+        "open": Counts(),
+    }
+    assert counted("other") == {
+        "closed": Counts(girl=1, boy=1),
+        "extended": Counts(girl=1),
+        "started": Counts(),
+        "open": Counts(),
+    }
+    assert counted("criminality") == {
+        "closed": Counts(),
+        "extended": Counts(),
+        "started": Counts(boy=1),
+        "open": Counts(boy=1),
+    }
+    assert counted(None)["closed"] == Counts(girl=1, boy=1)
+
+
 def test_four_months_from_the_31st_end_on_the_last_day_of_a_shorter_month(
     world, people, report, social
 ):

@@ -3,15 +3,16 @@ each district reaches (referrals.reach), the dashboard's row of each report
 (referrals.facts) and their daily counts (referrals.daycounts), the pupil's
 gender copied onto utredningar, SIPs, placements and consents
 (cases.pupil_gender), each consent's pupil, days and withdrawal copied onto
-its parties (consent.party_copy), and each SIP's next follow-up copied from its
-current version (cases.sip.follow_up)."""
+its parties (consent.party_copy), each SIP's next follow-up copied from its
+current version (cases.sip.follow_up), and each utredning's report's categories
+(referrals.investigation_categories)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import pupil_gender
 from cases.sip import follow_up
 from consent import party_copy
-from referrals import daycounts, facts, reach
+from referrals import daycounts, facts, investigation_categories, reach
 
 #: In the order they are derived: the daily counts from the reports' rows.
 KEPT = {
@@ -21,6 +22,7 @@ KEPT = {
     "pupils' gender on their rows": pupil_gender,
     "consents copied onto their parties": party_copy,
     "SIPs' next follow-up": follow_up,
+    "reports' categories on their utredningar": investigation_categories,
 }
 
 
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         "Compare the derived rows (pupils reached by each district, the dashboard's "
         "rows of the reports and their daily counts, the pupil's gender on utredningar, "
         "SIPs, placements and consents, the consent copied onto its parties, the SIP's "
-        "next follow-up) with their "
+        "next follow-up, the report's categories on its utredningar) with their "
         "source tables (--check), or rebuild them (--rebuild)."
     )
 
