@@ -15,9 +15,10 @@ from cases.models import SipPlan, Student
 from cases.sip import follow_up
 from consent.models import Consent
 from portal.models import District, Unit, User
-from referrals import facts, reach
+from referrals import daycounts, facts, investigation_categories, reach
 from referrals.models import (
     Concern,
+    ConcernDayCount,
     ConcernFact,
     DistrictReach,
     Investigation,
@@ -104,6 +105,10 @@ def test_deadlines_are_met_and_missed_and_consents_are_in_every_state():
     assert pupil_gender.drift() == {"wrong": []}
     assert SipPlan.objects.filter(follow_up_on__isnull=False).exists()
     assert follow_up.drift() == {"wrong": []}
+    assert daycounts.drift() == {"missing": [], "extra": [], "wrong": []}
+    assert ConcernDayCount.objects.exclude(category="").exists()
+    assert Investigation.objects.exclude(concern_categories=0).exists()
+    assert investigation_categories.drift() == {"wrong": []}
 
 
 @pytest.mark.django_db
