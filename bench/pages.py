@@ -476,11 +476,16 @@ def compare(case, args) -> dict:
     }
 
 
+def inbox_first_200(user):
+    from referrals.selectors import inbox_for
+
+    return inbox_for(user)[:200]
+
+
 def run_guardian(personas, args) -> list[dict]:
     from cases.selectors import students_search
     from portal.models import Membership
     from portal.roles import Role
-    from referrals.selectors import inbox_for
 
     # The personas, and a sample of other teachers and social workers so that the
     # permission tables hold more than the people measured.
@@ -501,42 +506,21 @@ def run_guardian(personas, args) -> list[dict]:
     )
     rows = []
     try:
-        cases = [
-            (
-                "social-services inbox",
-                personas.social_worker,
-                naive_inbox,
-                lambda u: inbox_for(u)[:200],
-            ),
-            (
-                "pupil list (social worker)",
-                personas.social_worker,
-                naive_pupils_generic,
-                lambda u: students_search(u, "")[:51],
-            ),
-            (
-                "pupil list (teacher)",
-                personas.teacher,
-                naive_pupils_generic,
-                lambda u: students_search(u, "")[:51],
-            ),
-        ]
+
+        def pupil_lists(naive):
+            return [
+                (name, user, naive, lambda u: students_search(u, "")[:51])
+                for name, user in (
+                    ("pupil list (social worker)", personas.social_worker),
+                    ("pupil list (teacher)", personas.teacher),
+                )
+            ]
+
+        inbox = ("social-services inbox", personas.social_worker, naive_inbox, inbox_first_200)
+        cases = [inbox, *pupil_lists(naive_pupils_generic)]
         # For reference, not held to the target: guardian's direct-FK table for
         # pupils is itself a kept list of who sees which pupil.
-        references = [
-            (
-                "pupil list (social worker)",
-                personas.social_worker,
-                naive_pupils,
-                lambda u: students_search(u, "")[:51],
-            ),
-            (
-                "pupil list (teacher)",
-                personas.teacher,
-                naive_pupils,
-                lambda u: students_search(u, "")[:51],
-            ),
-        ]
+        references = pupil_lists(naive_pupils)
         print(
             f"\n{'page':<28}{'rows':>6}{'guardian p50':>14}{'p95':>9}"
             f"{'project p50':>13}{'p95':>9}{'ratio p50':>11}"
