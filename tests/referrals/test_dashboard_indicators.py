@@ -107,6 +107,28 @@ def social(world):
                     new_due_on=d(new_due_on),
                 )
 
+        def open_investigation(self, concern, when):
+            """Decide to open an utredning; returns it."""
+            self.decide(concern, when)
+            return concern.investigations.get()
+
+        def extend_investigation(self, investigation, when, new_due_on):
+            with time_machine.travel(when, tick=False):
+                services.investigation_extend(
+                    investigation=investigation,
+                    by=world.social_kungsholmen,
+                    reason="Väntar på BUP:s utlåtande.",
+                    new_due_on=d(new_due_on),
+                )
+
+        def close_investigation(self, investigation, day):
+            services.investigation_close(
+                investigation=investigation,
+                by=world.social_kungsholmen,
+                outcome="no_intervention",
+                closed_on=d(day),
+            )
+
         def register(self, student, when, channel="phone"):
             with time_machine.travel(when, tick=False):
                 return services.concern_register_received(
@@ -386,31 +408,15 @@ def test_utredningar_finished_within_four_months_extended_and_overdue_now(
     world, people, report, social
 ):
     def opened(gender, day):
-        concern = report(people(gender), at(day))
-        social.decide(concern, at(day, 12))
-        return concern.investigations.get()
-
-    def close(investigation, day):
-        services.investigation_close(
-            investigation=investigation,
-            by=world.social_kungsholmen,
-            outcome="no_intervention",
-            closed_on=d(day),
-        )
+        return social.open_investigation(report(people(gender), at(day)), at(day, 12))
 
     on_the_day = opened("girl", "2026-07-10")  # due 10 November
-    close(on_the_day, "2026-11-10")
+    social.close_investigation(on_the_day, "2026-11-10")
     day_late = opened("boy", "2026-07-09")  # due 9 November
-    close(day_late, "2026-11-10")
+    social.close_investigation(day_late, "2026-11-10")
     extended = opened("girl", "2026-07-05")  # due 5 November, extended to 30 November
-    with time_machine.travel(at("2026-11-01"), tick=False):
-        services.investigation_extend(
-            investigation=extended,
-            by=world.social_kungsholmen,
-            reason="Väntar på BUP:s utlåtande.",
-            new_due_on=d("2026-11-30"),
-        )
-    close(extended, "2026-11-20")  # within the extension, but past 4 months
+    social.extend_investigation(extended, at("2026-11-01"), "2026-11-30")
+    social.close_investigation(extended, "2026-11-20")  # within the extension, past 4 months
     opened("boy", "2026-06-01")  # due 1 October: open and overdue
     opened("girl", "2026-11-05")  # started in the period, open and in time
 
@@ -432,26 +438,14 @@ def test_utredningar_narrowed_to_a_category_count_those_whose_report_names_it(
 ):
     def opened(gender, day, categories):
         concern = report(people(gender), at(day), categories=categories)
-        social.decide(concern, at(day, 12))
-        return concern.investigations.get()
+        return social.open_investigation(concern, at(day, 12))
 
     both = opened("girl", "2026-07-10", ["violence_home", "other"])
     other = opened("boy", "2026-07-12", ["other"])
     opened("boy", "2026-11-03", ["criminality"])  # started in the period, open
-    with time_machine.travel(at("2026-11-01"), tick=False):
-        services.investigation_extend(
-            investigation=both,
-            by=world.social_kungsholmen,
-            reason="Väntar på BUP:s utlåtande.",
-            new_due_on=d("2026-11-30"),
-        )
+    social.extend_investigation(both, at("2026-11-01"), "2026-11-30")
     for investigation in (both, other):
-        services.investigation_close(
-            investigation=investigation,
-            by=world.social_kungsholmen,
-            outcome="no_intervention",
-            closed_on=d("2026-11-10"),
-        )
+        social.close_investigation(investigation, "2026-11-10")
 
     def counted(category):
         q = query(
