@@ -8,11 +8,14 @@ their categories: for a year of the city, 100,000 utredningar and the city's
 categories hashed, some 250 ms. With the copy in the utredningar's covering
 indexes the filter is a bit test within the index.
 
-A report's categories are written once, when it is sent, before any utredning
-can be opened from it. The copy is taken whenever an utredning is saved
+The copy is taken from the report's dashboard row (``ConcernFact.categories``,
+kept by ``referrals.facts`` in the transaction of every write to the report's
+categories). A report's categories are written once, when it is sent, before any
+utredning can be opened from it. The copy is taken whenever an utredning is saved
 (``pre_save``) and rewritten on the report's utredningar if its categories are
 ever written or removed one by one (``post_save`` and ``post_delete`` of
-``ConcernCategory``). ``bulk_create`` sends no signal: the city-scale generator
+``ConcernCategory``, after ``referrals.facts`` has rewritten the report's row:
+its handlers are connected first). ``bulk_create`` sends no signal: the city-scale generator
 writes the copy itself, and ``manage.py derived_rows`` checks and rebuilds it.
 
 The copy is bookkeeping, not a decision: the change history does not log it.
@@ -21,12 +24,12 @@ The copy is bookkeeping, not a decision: the change history does not log it.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from referrals.models import CATEGORY_BITS, ConcernCategory, Investigation
+from referrals.models import CATEGORY_BITS, ConcernCategory, ConcernFact, Investigation
 
 FIELD = "concern_categories"
 
@@ -44,35 +47,18 @@ def naming(code: str, path: str = "") -> Q:
 
 def _of_report():
     """The report's categories as one number, for an utredning (0 without a report)."""
-    by_report = (
-        ConcernCategory.objects.filter(concern_id=OuterRef("concern_id"))
-        .order_by()
-        .values("concern_id")
-        .annotate(
-            bits=Sum(
-                Case(
-                    *(When(category=code, then=Value(bit)) for code, bit in CATEGORY_BITS.items()),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-        .values("bits")
-    )
-    return Coalesce(Subquery(by_report), Value(0))
+    row = ConcernFact.objects.filter(pk=OuterRef("concern_id")).values("categories")
+    return Coalesce(Subquery(row), Value(0))
 
 
 def _investigation_saving(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and FIELD not in update_fields):
         return
-    codes = (
-        ConcernCategory.objects.filter(concern_id=instance.concern_id).values_list(
-            "category", flat=True
-        )
-        if instance.concern_id
-        else []
-    )
-    setattr(instance, FIELD, bits(codes))
+    categories = None
+    if instance.concern_id:
+        row = ConcernFact.objects.filter(pk=instance.concern_id)
+        categories = row.values_list("categories", flat=True).first()
+    setattr(instance, FIELD, categories or 0)
 
 
 def _category_changed(sender, instance, raw=False, **kwargs):

@@ -2,44 +2,18 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-
-#: referrals.models.CATEGORY_BITS when this was written.
-CATEGORY_BITS = {
-    "violence_home": 1,
-    "sexual_abuse": 2,
-    "honour_violence": 4,
-    "criminality": 8,
-    "mental_ill_health": 16,
-    "substance_use": 32,
-    "school_absence": 64,
-    "behaviour": 128,
-    "other": 256,
-}
 
 
 def fill(apps, schema_editor):
-    """Each utredning takes its report's categories, a bit each."""
+    """Each utredning takes its report's categories, a bit each, from the report's
+    dashboard row."""
     investigation = apps.get_model("referrals", "Investigation")
-    category = apps.get_model("referrals", "ConcernCategory")
-    by_report = (
-        category.objects.filter(concern_id=OuterRef("concern_id"))
-        .order_by()
-        .values("concern_id")
-        .annotate(
-            bits=Sum(
-                Case(
-                    *(When(category=code, then=Value(bit)) for code, bit in CATEGORY_BITS.items()),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-        .values("bits")
-    )
+    fact = apps.get_model("referrals", "ConcernFact")
+    row = fact.objects.filter(pk=OuterRef("concern_id")).values("categories")
     investigation.objects.filter(concern__isnull=False).update(
-        concern_categories=Coalesce(Subquery(by_report), Value(0))
+        concern_categories=Coalesce(Subquery(row), Value(0))
     )
 
 

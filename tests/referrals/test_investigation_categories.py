@@ -2,6 +2,7 @@
 taken when it is saved and rewritten when the report's categories change."""
 
 import datetime
+import importlib
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -69,3 +70,15 @@ def test_a_copy_written_past_the_report_is_found_and_rebuilt(world, file_concern
     investigation.refresh_from_db()
     assert investigation.concern_categories == CATEGORY_BITS["criminality"]
     assert investigation_categories.drift() == {"wrong": []}
+
+
+def test_the_migration_fills_the_copies_from_the_reports_rows(world, file_concern):
+    from django.apps import apps
+
+    concern = file_concern(world.teacher_a, world.pupil_a, categories=["behaviour", "other"])
+    investigation = opened(world, concern)
+    Investigation.objects.update(concern_categories=0)
+    migration = importlib.import_module("referrals.migrations.0019_investigation_report_categories")
+    migration.fill(apps, None)
+    investigation.refresh_from_db()
+    assert investigation.concern_categories == CATEGORY_BITS["behaviour"] | CATEGORY_BITS["other"]
