@@ -90,8 +90,8 @@ def contributions(row: dict) -> list[Key]:
     """The counts one report's dashboard row adds to (``row``: at least the
     fields of ``READS``), each by its day and by its month, for every report and
     for each category the report names."""
-    days = _by_day(row)
-    codes = _categories(row)
+    codes = [code for code, bit in CATEGORY_BITS.items() if row["categories"] & bit]
+    days = _by_day(row, codes)
     keys: list[Key] = []
     for kind, day, *rest in days:
         categories = ["", *codes] if kind in BY_CATEGORY else [""]
@@ -100,11 +100,8 @@ def contributions(row: dict) -> list[Key]:
     return keys
 
 
-def _categories(row: dict) -> list[str]:
-    return [code for code, bit in CATEGORY_BITS.items() if row["categories"] & bit]
-
-
-def _by_day(row: dict) -> list[tuple]:
+def _by_day(row: dict, codes: list[str]) -> list[tuple]:
+    """The counts by day (``codes``: the categories the report names)."""
     unit, gender = row["intake_unit_id"], row["gender"]
     received = _local_day(row["received_at"])
     school = row["reporting_unit_id"]
@@ -113,7 +110,7 @@ def _by_day(row: dict) -> list[tuple]:
         ("received", received, unit, gender, ""),
         ("reported_by", received, unit, gender, reported_by),
     ]
-    keys += [("category", received, unit, gender, code) for code in _categories(row)]
+    keys += [("category", received, unit, gender, code) for code in codes]
     assessed = row["protection_assessed_at"]
     if assessed is None:
         protection = "undone"
