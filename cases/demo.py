@@ -22,6 +22,7 @@ from cases.models import (
     Student,
 )
 from cases.sip.reminders import sip_reminders_sync
+from portal import tallies
 from portal.models import Unit, User
 
 SCHOOL = "vasterbroskolan"
@@ -90,7 +91,9 @@ def _record_sip_consent(principal, pupil, activated: datetime.datetime) -> None:
         form=Consent.Form.ORAL,
         oral_received_at=activated - datetime.timedelta(days=1),
     )
-    Consent.objects.filter(pk=consent.pk).update(recorded_at=activated - datetime.timedelta(days=1))
+    rows = Consent.objects.filter(pk=consent.pk)
+    with tallies.recounting(rows):
+        rows.update(recorded_at=activated - datetime.timedelta(days=1))
 
 
 def _sip(pupil, *, coordinator, unit, school, status, created, **fields) -> SipPlan:

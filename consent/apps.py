@@ -23,6 +23,9 @@ class ConsentConfig(AppConfig):
         from consent.models import Consent
 
         pupil_gender.keep(Consent)
+        from portal import tallies
+
+        tallies.keep(dashboards.CONSENT_TALLY)
         from consent import party_copy
 
         party_copy.keep()

@@ -11,8 +11,9 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Student
 from consent.models import Consent, Override
-from portal import rules
+from portal import rules, tallies
 from portal.dashboards import (
     Counts,
     DashboardQuery,
@@ -37,33 +38,50 @@ OVERRIDE_FILTERS = {"district": "unit__district_id", "school": "student__school_
 FILTERS = frozenset({"district", "school"})
 
 
+RECORDED, WITHDRAWN = "consent_recorded", "consent_withdrawn"
+#: Consents counted by the day they were recorded and the day they were withdrawn.
+CONSENT_TALLY = tallies.Source(
+    model=Consent,
+    unit="recorded_by_unit_id",
+    gender="pupil_gender",  # a copy on the row (cases.pupil_gender)
+    measures=(tallies.Measure(RECORDED, "recorded_at"), tallies.Measure(WITHDRAWN, "withdrawn_at")),
+    depends=(tallies.Depends(Student, lambda s: Q(student_id=s.pk), fields=("gender",)),),
+)
+
+
+def _in_periods(query: DashboardQuery, restricted) -> dict[str, Counts]:
+    """Consents recorded and withdrawn in either period: from the daily counts, or
+    counted from the consents for a unit's manager or a chosen school."""
+    counts = tallies.kept(query, CONSENT_TALLY, RECORDED, WITHDRAWN)
+    if counts is not None:
+        return tallies.added_up(
+            counts,
+            {"cur": query.period, "prev": query.previous},
+            measures={"recorded_at": Q(kind=RECORDED), "withdrawn_at": Q(kind=WITHDRAWN)},
+        )
+    data: dict[str, Counts] = {}
+    for field in ("recorded_at", "withdrawn_at"):
+        data |= count_split(
+            restricted.filter(query.span.moments(field)),
+            gender="pupil_gender",
+            measures={field: None},
+            periods={"cur": query.period.moments(field), "prev": query.previous.moments(field)},
+        )
+    return data
+
+
 def consents(query: DashboardQuery) -> Table:
     today = query.today
-    cur, prev, span = query.period, query.previous, query.span
     active = Q(valid_from__lte=today, valid_to__gte=today, withdrawn_at__isnull=True)
     expiring = Q(
         valid_to__lte=today + datetime.timedelta(days=rules.DASHBOARD_CONSENT_EXPIRING_DAYS)
     )
     restricted = query.restrict(Consent.objects.all(), CONSENT_SCOPE, **CONSENT_FILTERS)
-
-    def in_periods(field: str) -> dict[str, Counts]:
-        return count_split(
-            restricted.filter(span.moments(field)),
-            gender="pupil_gender",  # a copy on the row (cases.pupil_gender)
-            measures={field: None},
-            periods={"cur": cur.moments(field), "prev": prev.moments(field)},
-        )
-
-    # Each question on an index that holds what it counts: recorded, withdrawn, and
-    # running today.
-    data = (
-        in_periods("recorded_at")
-        | in_periods("withdrawn_at")
-        | count_split(
-            restricted.filter(active),
-            gender="pupil_gender",
-            measures={"active": None, "expiring": expiring, "not_expiring": ~expiring},
-        )
+    # Running today: counted on the index that holds what it counts.
+    data = _in_periods(query, restricted) | count_split(
+        restricted.filter(active),
+        gender="pupil_gender",
+        measures={"active": None, "expiring": expiring, "not_expiring": ~expiring},
     )
     return Table(
         "consents",

@@ -365,6 +365,55 @@ class DashboardFigures(models.Model):
         return f"{self.panel} {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class DayTally(models.Model):
+    """How many rows of one kind one unit had on one day (or month), for one gender
+    and detail: the managers' dashboard adds these up for a district or the whole
+    city instead of counting a period's rows (``portal.tallies``, which says what
+    each app counts). ``span`` "day" rows count one day; "month" rows the whole
+    month whose first day is ``day``. ``category`` is empty for every row, or the
+    code of a category the rows name. Recounted from the rows in the transaction
+    of every change to them."""
+
+    SPANS = [("day", _("day")), ("month", _("month"))]
+
+    span = models.CharField(max_length=5, choices=SPANS)
+    kind = models.CharField(max_length=30)
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gender = models.CharField(max_length=10)
+    detail = models.CharField(max_length=40, blank=True)
+    category = models.CharField(max_length=20, blank=True, default="")
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "kind", "day", "unit", "gender", "detail", "category"],
+                name="day_tally_key",
+            ),
+        ]
+        indexes = [
+            # A unit's (or a district's units') days of a kind, from the index alone.
+            models.Index(
+                fields=["unit", "span", "kind", "category", "day"],
+                include=["gender", "detail", "n"],
+                name="day_tally_unit",
+            ),
+            # The city's.
+            models.Index(
+                fields=["span", "kind", "category", "day"],
+                include=["unit", "gender", "detail", "n"],
+                name="day_tally_city",
+            ),
+        ]
+
+    def __str__(self):
+        key = (self.span, self.kind, self.day, self.unit_id, self.gender, self.detail)
+        return " ".join(map(str, (*key, self.category)))
+
+
 # The access log lives in its own module (portal/audit_models.py).
 from portal.audit_models import AccessLog, AccessLogSubject  # noqa: E402, F401
 

@@ -347,6 +347,7 @@ class ScaleSeeder:
     def build_derived(self) -> None:
         """The rows other apps derive from what was loaded (written without the
         model signals that keep them otherwise)."""
+        from portal import tallies
         from referrals import facts, reach
 
         self.progress("pupils reached by districts", 0, 1)
@@ -358,6 +359,9 @@ class ScaleSeeder:
         self.progress("daily counts of the reports", 0, 1)
         self.write_day_counts()
         self.progress("daily counts of the reports", 1, 1)
+        self.progress("daily counts of utredningar and consents", 0, 1)
+        tallies.rebuild()
+        self.progress("daily counts of utredningar and consents", 1, 1)
 
     def write_day_counts(self) -> None:
         """``referrals.daycounts.rebuild()``, written in bulk (COPY on PostgreSQL):

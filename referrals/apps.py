@@ -24,6 +24,10 @@ class ReferralsConfig(AppConfig):
         from referrals.models import Investigation
 
         pupil_gender.keep(Investigation)
+        # After the copies it counts by (the categories and the gender) are kept.
+        from portal import tallies
+
+        tallies.keep(dashboards.INVESTIGATION_TALLY)
         register_student_rule(access.pupils_in_social_cases)
         register_student_rule(access.pupils_for_sip_coordinators)
         register_demo_step(seed_concerns, order=10)

@@ -27,13 +27,23 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Meeting
-from portal import rules
+from cases.models import Meeting, Student
+from portal import rules, tallies
 from portal.dashboards import (
     AddMonths,
     Bucket,
@@ -48,14 +58,15 @@ from portal.dashboards import (
     add_counts,
     count_split,
     day_start,
-    empty_counts,
     medians_of,
     register_panel,
 )
 from portal.models import Unit
-from referrals import daycounts, investigation_categories
+from referrals import investigation_categories
 from referrals.facts import has_category
 from referrals.models import (
+    CATEGORY_BITS,
+    ConcernCategory,
     ConcernDayCount,
     ConcernFact,
     Investigation,
@@ -157,46 +168,6 @@ def _day_counts(query: DashboardQuery, *kinds: str):
     )
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
-
-
-def _whole_months(period: Period) -> tuple[datetime.date, datetime.date] | None:
-    """The first days of the first and the last month lying wholly in the period."""
-    first = period.start if period.start.day == 1 else _next_month(period.start)
-    after = period.end + datetime.timedelta(days=1)
-    last = (after.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    return (first, last) if first <= last else None
-
-
-def _days_in(window: Period | None, span: str) -> list[datetime.date]:
-    """The counts of ``span`` that add up to the window: its whole months by their
-    first days, its other days (at most two months' worth) by day."""
-    if window is None:
-        return []
-    months = _whole_months(window)
-    if span == daycounts.MONTH:
-        if months is None:
-            return []
-        firsts, month = [], months[0]
-        while month <= months[1]:
-            firsts.append(month)
-            month = _next_month(month)
-        return firsts
-    if months is None:
-        edges = [(window.start, window.end)]
-    else:
-        edges = [
-            (window.start, months[0] - datetime.timedelta(days=1)),
-            (_next_month(months[1]), window.end),
-        ]
-    return [
-        start + datetime.timedelta(days=i)
-        for start, end in edges
-        for i in range((end - start).days + 1)
-    ]
-
-
 def _added_up(
     query: DashboardQuery,
     kinds: tuple[str, ...],
@@ -206,42 +177,12 @@ def _added_up(
     by=None,
 ) -> dict | None:
     """Like ``count_split`` with ``periods`` named as ``windows`` (disjoint), over the
-    daily and monthly counts of ``kinds``: a window's whole months from the month
-    rows, its other days from the day rows, added up. None when only the reports'
-    own rows can answer."""
+    daily and monthly counts of ``kinds`` (``portal.tallies.added_up``). None when
+    only the reports' own rows can answer."""
     counts = _day_counts(query, *kinds)
     if counts is None:
         return None
-    parts = []
-    for span in (daycounts.MONTH, daycounts.DAY):
-        days = {name: _days_in(window, span) for name, window in windows.items()}
-        every = sorted(day for listed in days.values() for day in listed)
-        if not every:
-            continue
-        # The days by value, not as a range: the index finds each day's counts and
-        # reads nothing between them.
-        parts.append(
-            count_split(
-                counts.filter(span=span, day__in=every),
-                gender="gender",
-                measures=measures,
-                periods={
-                    name: Q(day__in=listed) if listed else _NEVER for name, listed in days.items()
-                },
-                by=by,
-                weight=COUNTED,
-            )
-        )
-    if by is None:
-        if not parts:
-            return empty_counts(windows, measures)
-        return {name: add_counts(part[name] for part in parts) for name in parts[0]}
-    added: dict = {}
-    for part in parts:
-        for key, split in part.items():
-            have = added.get(key)
-            added[key] = split if have is None else {n: have[n] + c for n, c in split.items()}
-    return added
+    return tallies.added_up(counts, windows, measures=measures, by=by)
 
 
 def _windows(query: DashboardQuery, passed: bool = False) -> dict[str, Period | None]:
@@ -805,43 +746,68 @@ def notification_meetings(query: DashboardQuery) -> Table:
 # --- utredningar ------------------------------------------------------------------------------
 
 
-def investigations_finished(query: DashboardQuery) -> Table:
-    closed = _periods(query, lambda p: p.dates("closed_on"))
-    started = _periods(query, lambda p: p.dates("started_on"))
-    qs = query.restrict(Investigation.objects.all(), INVESTIGATION_SCOPE, **INVESTIGATION_FILTERS)
-    # Within the four months counted from the start (deadlines.investigation_due_on),
-    # whatever an extension later moved the end date to.
-    within = Q(closed_on__lte=AddMonths("started_on", rules.INVESTIGATION_MONTHS))
-    data = count_split(
-        qs.filter(query.span.dates("closed_on")),
-        gender=PUPIL_GENDER,
-        periods=closed,
-        measures={"closed": None, "within": within, "later": ~within},
-    )
-    data |= count_split(
-        qs.filter(query.span.dates("started_on")),
-        gender=PUPIL_GENDER,
-        periods=started,
-        measures={"started": None},
-    )
-    # Extensions are rare: counted on their own rows, not checked on every utredning.
-    extensions = query.restrict(
-        InvestigationExtension.objects.filter(
-            investigation__in=Investigation.objects.filter(query.span.dates("closed_on"))
+def _within_months():
+    """An utredning finished within the four months counted from its start
+    (deadlines.investigation_due_on), whatever an extension later moved the end
+    date to."""
+    return Q(closed_on__lte=AddMonths("started_on", rules.INVESTIGATION_MONTHS))
+
+
+def _extended():
+    return Exists(InvestigationExtension.objects.filter(investigation=OuterRef("pk")))
+
+
+STARTED, CLOSED = "investigation_started", "investigation_closed"
+#: Utredningar counted by the day they started, and by the day they finished with
+#: whether within four months and whether extended (detail "<within>:<extended>").
+INVESTIGATION_TALLY = tallies.Source(
+    model=Investigation,
+    unit="unit_id",
+    gender=PUPIL_GENDER,
+    measures=(
+        tallies.Measure(STARTED, "started_on"),
+        tallies.Measure(
+            CLOSED,
+            "closed_on",
+            (
+                ("within", lambda: ExpressionWrapper(_within_months(), BooleanField())),
+                ("extended", _extended),
+            ),
         ),
-        INVESTIGATION_SCOPE.via("investigation__"),
-        district="investigation__" + INVESTIGATION_FILTERS["district"],
-        school="investigation__" + INVESTIGATION_FILTERS["school"],
-        category=lambda code: investigation_categories.naming(code, "investigation__"),
+    ),
+    categories=investigation_categories.FIELD,
+    codes=CATEGORY_BITS,
+    depends=(
+        tallies.Depends(InvestigationExtension, lambda e: Q(pk=e.investigation_id)),
+        tallies.Depends(ConcernCategory, lambda c: Q(concern_id=c.concern_id)),
+        tallies.Depends(Student, lambda s: Q(student_id=s.pk), fields=("gender",)),
+    ),
+)
+
+
+def _investigations_kept(query: DashboardQuery) -> dict | None:
+    counts = tallies.kept(query, INVESTIGATION_TALLY, STARTED, CLOSED)
+    if counts is None:
+        return None
+    closed = Q(kind=CLOSED)
+    return tallies.added_up(
+        counts,
+        _windows(query),
+        measures={
+            "closed": closed,
+            "within": closed & Q(detail__startswith="1:"),
+            "later": closed & Q(detail__startswith="0:"),
+            "extended": closed & Q(detail__endswith=":1"),
+            "started": Q(kind=STARTED),
+        },
     )
-    data |= count_split(
-        extensions,
-        gender="investigation__" + PUPIL_GENDER,
-        periods=_periods(query, lambda p: p.dates("investigation__closed_on")),
-        measures={"extended": None},
-        distinct="investigation",
-    )
-    not_extended = {p: _minus(data[f"{p}_closed"], data[f"{p}_extended"]) for p in closed}
+
+
+def investigations_finished(query: DashboardQuery) -> Table:
+    data = _investigations_kept(query)
+    if data is None:
+        data = _investigations_counted(query)
+    not_extended = {p: _minus(data[f"{p}_closed"], data[f"{p}_extended"]) for p in ("cur", "prev")}
     return Table(
         "investigations_finished",
         [
@@ -872,6 +838,44 @@ def investigations_finished(query: DashboardQuery) -> Table:
             "ran past it."
         ),
     )
+
+
+def _investigations_counted(query: DashboardQuery) -> dict:
+    """The figures of ``investigations_finished`` from the utredningar themselves."""
+    closed = _periods(query, lambda p: p.dates("closed_on"))
+    started = _periods(query, lambda p: p.dates("started_on"))
+    qs = query.restrict(Investigation.objects.all(), INVESTIGATION_SCOPE, **INVESTIGATION_FILTERS)
+    within = _within_months()
+    data = count_split(
+        qs.filter(query.span.dates("closed_on")),
+        gender=PUPIL_GENDER,
+        periods=closed,
+        measures={"closed": None, "within": within, "later": ~within},
+    )
+    data |= count_split(
+        qs.filter(query.span.dates("started_on")),
+        gender=PUPIL_GENDER,
+        periods=started,
+        measures={"started": None},
+    )
+    # Extensions are rare: counted on their own rows, not checked on every utredning.
+    extensions = query.restrict(
+        InvestigationExtension.objects.filter(
+            investigation__in=Investigation.objects.filter(query.span.dates("closed_on"))
+        ),
+        INVESTIGATION_SCOPE.via("investigation__"),
+        district="investigation__" + INVESTIGATION_FILTERS["district"],
+        school="investigation__" + INVESTIGATION_FILTERS["school"],
+        category=lambda code: investigation_categories.naming(code, "investigation__"),
+    )
+    data |= count_split(
+        extensions,
+        gender="investigation__" + PUPIL_GENDER,
+        periods=_periods(query, lambda p: p.dates("investigation__closed_on")),
+        measures={"extended": None},
+        distinct="investigation",
+    )
+    return data
 
 
 def investigations_open(query: DashboardQuery) -> Table:

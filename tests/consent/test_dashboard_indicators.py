@@ -1,15 +1,17 @@
 """Consents and overrides on the managers' dashboard: the arithmetic, by gender."""
 
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from consent import dashboards
 from consent.models import Consent, Override
+from portal import tallies
 from portal.access import compute_scope
 from portal.dashboards import Counts, DashboardQuery, Period, render
-from tests.factories import StudentFactory
+from tests.factories import MembershipFactory, StudentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -35,7 +37,7 @@ def row(table, key):
 
 @pytest.fixture
 def consent(world):
-    def make(gender, *, recorded, valid_from, valid_to, withdrawn=None, unit=None):
+    def make(gender, *, recorded, valid_from, valid_to, withdrawn=None, unit=None, hour=10):
         student = StudentFactory(
             gender=gender, school_unit=world.school_a, home_district=world.kungsholmen
         )
@@ -48,9 +50,11 @@ def consent(world):
             recorded_by=world.principal_a,
             recorded_by_unit=unit or world.school_a,
             recorded_side="school",
-            withdrawn_at=at(withdrawn) if withdrawn else None,
+            withdrawn_at=at(withdrawn, hour) if withdrawn else None,
         )
-        Consent.objects.filter(pk=c.pk).update(recorded_at=at(recorded))
+        rows = Consent.objects.filter(pk=c.pk)
+        with tallies.recounting(rows):
+            rows.update(recorded_at=at(recorded, hour))
         return c
 
     return make
@@ -93,6 +97,47 @@ def test_consents_recorded_in_another_district_are_not_counted(world, consent):
         Counts(girl=1),
         0,
     )
+
+
+def test_the_daily_counts_give_what_the_consents_give(world, consent, monkeypatch):
+    """A district's and the city's consents recorded and withdrawn are added up
+    from portal.tallies; with the counts set aside the panel counts the consents.
+    Both must agree just before and after midnight, over whole months and days."""
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+    for i, (gender, day, withdrawn, unit) in enumerate(
+        [
+            ("girl", "2026-03-31", "2026-04-01", world.school_a),
+            ("boy", "2026-04-01", None, world.school_a),
+            ("other", "2026-03-29", "2026-10-25", world.school_b),  # both changes of time
+            ("girl", "2026-06-30", "2026-07-01", world.school_b),
+            ("boy", "2026-10-31", None, world.intake_kungsholmen),
+        ]
+    ):
+        consent(
+            gender,
+            recorded=day,
+            valid_from=day,
+            valid_to="2027-06-30",
+            withdrawn=withdrawn,
+            unit=unit,
+            hour=23 if i % 2 else 0,
+        )
+    shown = set()
+    for user, (start, end) in itertools.product(
+        (world.manager_kungsholmen, world.manager_sodermalm, city_manager),
+        [("2026-03-31", "2026-07-01"), ("2026-04-01", "2026-06-30"), ("2026-06-30", "2026-11-01")],
+    ):
+        q = query(user, start, end)
+        assert tallies.kept(q, dashboards.CONSENT_TALLY, dashboards.RECORDED) is not None
+        kept = render(dashboards.consents(q), threshold=1)
+        with monkeypatch.context() as patch:
+            patch.setattr(tallies, "kept", lambda *args: None)
+            counted = render(dashboards.consents(q), threshold=1)
+        assert kept == counted, (user.username, start)
+        shown |= {r.key for r in kept.rows if any(c.value for c in r.cells.values())}
+    assert {"recorded", "withdrawn"} <= shown
+    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
 def test_overrides_by_legal_ground(world):

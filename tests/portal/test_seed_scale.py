@@ -14,7 +14,8 @@ from cases import pupil_gender
 from cases.models import SipPlan, Student
 from cases.sip import follow_up
 from consent.models import Consent
-from portal.models import District, Unit, User
+from portal import tallies
+from portal.models import DayTally, District, Unit, User
 from referrals import daycounts, facts, investigation_categories, reach
 from referrals.models import (
     Concern,
@@ -109,6 +110,10 @@ def test_deadlines_are_met_and_missed_and_consents_are_in_every_state():
     assert ConcernDayCount.objects.exclude(category="").exists()
     assert Investigation.objects.exclude(concern_categories=0).exists()
     assert investigation_categories.drift() == {"wrong": []}
+    assert DayTally.objects.filter(kind="investigation_closed", span="month").exists()
+    assert DayTally.objects.filter(kind="investigation_closed").exclude(category="").exists()
+    assert DayTally.objects.filter(kind="consent_withdrawn").exists()
+    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
 @pytest.mark.django_db

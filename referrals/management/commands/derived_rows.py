@@ -4,17 +4,20 @@ each district reaches (referrals.reach), the dashboard's row of each report
 gender copied onto utredningar, SIPs, placements and consents
 (cases.pupil_gender), each consent's pupil, days and withdrawal copied onto
 its parties (consent.party_copy), each SIP's next follow-up copied from its
-current version (cases.sip.follow_up), and each utredning's report's categories
-(referrals.investigation_categories)."""
+current version (cases.sip.follow_up), each utredning's report's categories
+(referrals.investigation_categories), and the daily counts of utredningar and
+consents (portal.tallies)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import pupil_gender
 from cases.sip import follow_up
 from consent import party_copy
+from portal import tallies
 from referrals import daycounts, facts, investigation_categories, reach
 
-#: In the order they are derived: the daily counts from the reports' rows.
+#: In the order they are derived: the daily counts from the reports' rows, those of
+#: utredningar and consents after the gender and categories they count by.
 KEPT = {
     "pupils reached by districts": reach,
     "dashboard rows of the reports": facts,
@@ -23,6 +26,7 @@ KEPT = {
     "consents copied onto their parties": party_copy,
     "SIPs' next follow-up": follow_up,
     "reports' categories on their utredningar": investigation_categories,
+    "daily counts of utredningar and consents": tallies,
 }
 
 
@@ -31,7 +35,8 @@ class Command(BaseCommand):
         "Compare the derived rows (pupils reached by each district, the dashboard's "
         "rows of the reports and their daily counts, the pupil's gender on utredningar, "
         "SIPs, placements and consents, the consent copied onto its parties, the SIP's "
-        "next follow-up, the report's categories on its utredningar) with their "
+        "next follow-up, the report's categories on its utredningar, the daily counts of "
+        "utredningar and consents) with their "
         "source tables (--check), or rebuild them (--rebuild)."
     )
 

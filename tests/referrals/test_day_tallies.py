@@ -1,0 +1,161 @@
+"""The utredningar's daily and monthly counts (portal.tallies): the dashboard's
+figures added up from them are those counted from the utredningar, and the
+counts follow every change to the rows they count."""
+
+import datetime
+import itertools
+
+import pytest
+import time_machine
+from django.db.models import signals
+
+from cases import pupil_gender
+from portal import tallies
+from portal.dashboards import render
+from portal.models import DayTally
+from referrals import dashboards
+from referrals.models import ConcernCategory, Investigation
+from tests.factories import MembershipFactory, UserFactory
+from tests.referrals.test_dashboard_indicators import at, query
+
+pytestmark = pytest.mark.django_db
+CLEAN = {"missing": [], "extra": [], "wrong": []}
+
+
+def opened(social, report, people, gender, when, categories=("mental_ill_health",)):
+    concern = report(people(gender), when, categories=list(categories))
+    return social.open_investigation(concern, when + datetime.timedelta(hours=1))
+
+
+def test_the_kept_counts_give_what_the_utredningar_give(world, people, report, social, monkeypatch):
+    """A district's and the city's figures are added up from the counts; with the
+    counts set aside the panel counts the utredningar. Both must agree at the four
+    months' edge, with extensions and categories, over whole months and days."""
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+    cases = [
+        # (gender, started, closed, extended, categories)
+        ("girl", "2026-03-10", "2026-07-10", False, ["violence_home"]),  # on the last day
+        ("boy", "2026-03-09", "2026-07-10", False, ["other"]),  # a day late
+        ("girl", "2026-03-05", "2026-07-20", True, ["violence_home", "other"]),
+        ("other", "2026-03-31", "2026-07-31", False, ["criminality"]),  # 31st + 4 months
+        ("boy", "2026-06-30", "2026-10-01", True, ["violence_home"]),
+        ("girl", "2026-10-25", None, False, ["other"]),  # across the change of time
+    ]
+    for gender, started, closed, extended, categories in cases:
+        investigation = opened(social, report, people, gender, at(started, 0, 30), categories)
+        if extended:
+            later = (investigation.due_on + datetime.timedelta(days=30)).isoformat()
+            social.extend_investigation(investigation, at(started, 12), later)
+        if closed:
+            social.close_investigation(investigation, closed)
+    # One of Södermalm's, opened by its own social services.
+    Investigation.objects.create(
+        student=people("girl", home=world.sodermalm),
+        unit=world.intake_sodermalm,
+        started_on=datetime.date(2026, 7, 2),
+        due_on=datetime.date(2026, 11, 2),
+        opened_by=world.social_sodermalm,
+    )
+    periods = [
+        ("2026-03-01", "2026-07-31", "2026-08-10"),  # whole months only
+        ("2026-03-09", "2026-07-10", "2026-12-01"),  # days on both sides of months
+        ("2026-07-10", "2026-07-20", "2026-12-01"),  # days alone
+        ("2026-06-15", "2026-12-01", "2026-12-01"),
+    ]
+    shown = set()
+    for user, (start, end, today), category in itertools.product(
+        (world.manager_kungsholmen, world.manager_sodermalm, city_manager),
+        periods,
+        (None, "violence_home", "other"),
+    ):
+        q = query(user, start, end, today, category=category)
+        assert dashboards._investigations_kept(q) is not None
+        kept = render(dashboards.investigations_finished(q), threshold=1)
+        with monkeypatch.context() as patch:
+            patch.setattr(dashboards, "_investigations_kept", lambda q: None)
+            counted = render(dashboards.investigations_finished(q), threshold=1)
+        assert kept == counted, (user.username, start, category)
+        shown |= {r.key for r in kept.rows if any(cell.value for cell in r.cells.values())}
+    assert {"within", "later", "closed", "extended", "started"} <= shown
+
+
+def test_a_unit_manager_or_a_chosen_school_is_counted_from_the_utredningar(world):
+    q = query(world.manager_kungsholmen, "2026-11-01", "2026-11-30", "2026-12-01")
+    assert dashboards._investigations_kept(q) is not None
+    q = query(world.manager_kungsholmen, "2026-11-01", "2026-11-30", "2026-12-01", school=1)
+    assert dashboards._investigations_kept(q) is None
+
+
+def test_the_counts_follow_every_change_to_what_they_count(world, people, report, social):
+    investigation = opened(social, report, people, "girl", at("2026-07-10"))
+    assert tallies.drift() == CLEAN
+    started = DayTally.objects.get(
+        span="day", kind="investigation_started", category="", unit=investigation.unit
+    )
+    assert (started.day, started.gender, started.n) == (datetime.date(2026, 7, 10), "girl", 1)
+    month = DayTally.objects.get(span="month", kind="investigation_started", category="")
+    assert (month.day, month.n) == (datetime.date(2026, 7, 1), 1)
+    # Extended, then closed a day past its four months.
+    social.extend_investigation(investigation, at("2026-11-01"), "2026-11-30")
+    social.close_investigation(investigation, "2026-11-11")
+    closed = DayTally.objects.get(span="day", kind="investigation_closed", category="")
+    assert (closed.day, closed.detail, closed.n) == (datetime.date(2026, 11, 11), "0:1", 1)
+    assert tallies.drift() == CLEAN
+    # The pupil's gender and the report's categories, copied onto the utredning.
+    pupil = investigation.student
+    pupil.gender = "boy"
+    pupil.save()
+    assert set(DayTally.objects.values_list("gender", flat=True)) == {"boy"}
+    ConcernCategory.objects.create(concern=investigation.concern, category="criminality")
+    assert DayTally.objects.filter(category="criminality").exists()
+    ConcernCategory.objects.filter(concern=investigation.concern, category="criminality").delete()
+    assert tallies.drift() == CLEAN
+    # A date moved, and a row deleted: the old day is counted again too.
+    investigation.refresh_from_db()
+    investigation.closed_on = datetime.date(2026, 11, 12)
+    investigation.save()
+    assert not DayTally.objects.filter(day=datetime.date(2026, 11, 11)).exists()
+    assert tallies.drift() == CLEAN
+    investigation.extensions.all().delete()
+    assert DayTally.objects.get(span="month", kind="investigation_closed", category="").detail == (
+        "0:0"
+    )
+    investigation.delete()
+    assert not DayTally.objects.filter(kind__startswith="investigation").exists()
+    assert tallies.drift() == CLEAN
+
+
+def test_a_change_without_signals_is_found_and_rebuilt(world, people, report, social):
+    investigation = opened(social, report, people, "girl", at("2026-07-10"))
+    Investigation.objects.filter(pk=investigation.pk).update(started_on=datetime.date(2026, 7, 1))
+    found = tallies.drift()
+    assert found["missing"] and found["extra"]
+    assert tallies.rebuild() == len(tallies.source_counts())
+    assert tallies.drift() == CLEAN
+    # ``recounting`` keeps the counts through such a write.
+    rows = Investigation.objects.filter(pk=investigation.pk)
+    with tallies.recounting(rows):
+        rows.update(started_on=datetime.date(2026, 6, 30))
+    assert tallies.drift() == CLEAN
+
+
+def test_without_the_handlers_the_counts_fall_behind(world, people, report, social):
+    """The test above is not vacuous: the signals do the keeping."""
+    model = Investigation
+    uid = f"portal.tallies.{model._meta.label}.save"
+    assert signals.post_save.disconnect(sender=model, dispatch_uid=uid)
+    try:
+        opened(social, report, people, "girl", at("2026-07-10"))
+        assert tallies.drift()["missing"]
+    finally:
+        tallies.keep(dashboards.INVESTIGATION_TALLY)
+    assert pupil_gender.drift() == {"wrong": []}
+
+
+@time_machine.travel(at("2026-12-01"), tick=False)
+def test_the_utredningar_kinds_are_counted_by_category_and_consents_not(world):
+    assert dashboards.INVESTIGATION_TALLY.categories
+    from consent.dashboards import CONSENT_TALLY
+
+    assert CONSENT_TALLY.categories is None
