@@ -189,11 +189,7 @@ def drift() -> dict[str, list[Key]]:
 
 def _write(counts: Counter, tally: type[models.Model] = DayTally) -> None:
     tally.objects.bulk_create(
-        (
-            tally(**dict(zip(KEY_FIELDS, key, strict=True)), n=n)
-            for key, n in counts.items()
-            if n
-        ),
+        (tally(**dict(zip(KEY_FIELDS, key, strict=True)), n=n) for key, n in counts.items() if n),
         batch_size=5_000,
     )
 
@@ -368,12 +364,24 @@ def recounting(rows: models.QuerySet):
         recount(source, before | after)
 
 
+def register(source: Source) -> None:
+    """Count ``source`` (checked and rebuilt with the others); a source whose rows
+    are written without signals recounts them itself (``recount_rows``)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def recount_rows(source: Source, old: Iterable[dict], new: Iterable[dict]) -> None:
+    """Count again the days that the rows ``old`` (as they were) and ``new`` (as
+    they are now) are counted on; each row a dict with the unit and dates."""
+    recount(source, _buckets(source, old) | _buckets(source, new))
+
+
 def keep(source: Source) -> None:
     """Keep ``source``'s counts with its rows. Connect after any handler that
     rewrites the source's rows when a depended-on model changes: handlers run in
     the order they were connected."""
-    if source not in _sources:
-        _sources.append(source)
+    register(source)
     label = f"portal.tallies.{source.model._meta.label}"
     model = source.model
     pre_save.connect(_row_saving(source), sender=model, weak=False, dispatch_uid=f"{label}.pre")

@@ -62,7 +62,7 @@ from portal.dashboards import (
     register_panel,
 )
 from portal.models import Unit
-from referrals import investigation_categories
+from referrals import facts, investigation_categories
 from referrals.facts import has_category
 from referrals.models import (
     CATEGORY_BITS,
@@ -680,7 +680,51 @@ def decisions(query: DashboardQuery) -> Table:
     )
 
 
-def notification_meetings(query: DashboardQuery) -> Table:
+def _meetings_kept(query: DashboardQuery, reasons: dict[str, Q]) -> dict | None:
+    """The figures of ``notification_meetings`` added up from the daily counts
+    (detail "<status>:<reason>"), and the meetings still ahead counted from the
+    reports' rows: a meeting counts as held once its time has passed. None when
+    only the reports' rows can answer."""
+    counts = tallies.kept(query, facts.MEETINGS, facts.MEETING_DECIDED)
+    if counts is None:
+        return None
+    skipped = Q(detail__startswith=":")
+    data = tallies.added_up(
+        counts,
+        _windows(query),
+        measures={
+            "decided": None,
+            "offered": ~skipped,
+            "marked_held": Q(detail__startswith=f"{Meeting.Status.HELD}:"),
+            "scheduled": Q(detail__startswith=f"{Meeting.Status.SCHEDULED}:"),
+            "cancelled": Q(detail__startswith=f"{Meeting.Status.CANCELLED}:"),
+            "skipped": skipped,
+            **{name: Q(detail=f":{code}") for name, code in reasons.items()},
+        },
+    )
+    ahead = query.restrict(
+        ConcernFact.objects.filter(
+            query.span.moments("meeting_decided_at"),
+            meeting_status=Meeting.Status.SCHEDULED,
+            meeting_starts_at__gte=timezone.now(),
+        ),
+        FACTS,
+        **FACT_FILTERS,
+    )
+    data |= count_split(
+        ahead,
+        gender=FACT_GENDER,
+        periods=_periods(query, lambda p: p.moments("meeting_decided_at")),
+        measures={"upcoming": None},
+    )
+    for p in ("cur", "prev"):
+        passed = _minus(data[f"{p}_scheduled"], data[f"{p}_upcoming"])
+        data[f"{p}_held"] = data[f"{p}_marked_held"] + passed
+    return data
+
+
+def _meetings_counted(query: DashboardQuery, reasons: dict[str, Q]) -> dict:
+    """The figures of ``notification_meetings`` from the reports' rows."""
     periods = _periods(query, lambda p: p.moments("meeting_decided_at"))
     qs = query.restrict(
         ConcernFact.objects.filter(query.span.moments("meeting_decided_at")),
@@ -690,17 +734,13 @@ def notification_meetings(query: DashboardQuery) -> Table:
     now = timezone.now()
     # The row holds the offered meeting's status; none when no meeting is offered.
     offered = ~Q(meeting_status="")
-    cancelled = Q(meeting_status=Meeting.Status.CANCELLED)
     # The portal does not yet mark a meeting held: one whose time has passed
     # without a cancellation counts as held.
     held = Q(meeting_status=Meeting.Status.HELD) | Q(
         meeting_status=Meeting.Status.SCHEDULED, meeting_starts_at__lt=now
     )
     upcoming = Q(meeting_status=Meeting.Status.SCHEDULED, meeting_starts_at__gte=now)
-    reasons = {
-        f"skip_{code}": Q(meeting_skip_reason=code) for code, _label in rules.MEETING_SKIP_REASONS
-    }
-    data = count_split(
+    return count_split(
         qs,
         gender=FACT_GENDER,
         periods=periods,
@@ -709,11 +749,18 @@ def notification_meetings(query: DashboardQuery) -> Table:
             "offered": offered,
             "held": held,
             "upcoming": upcoming,
-            "cancelled": cancelled,
+            "cancelled": Q(meeting_status=Meeting.Status.CANCELLED),
             "skipped": ~offered,
-            **reasons,
+            **{name: Q(meeting_skip_reason=code) for name, code in reasons.items()},
         },
     )
+
+
+def notification_meetings(query: DashboardQuery) -> Table:
+    reasons = {f"skip_{code}": code for code, _label in rules.MEETING_SKIP_REASONS}
+    data = _meetings_kept(query, reasons)
+    if data is None:
+        data = _meetings_counted(query, reasons)
     reason_rows = [
         _row(data, f"skip_{code}", f"skip_{code}", label, level=1)
         for code, label in rules.MEETING_SKIP_REASONS

@@ -30,6 +30,7 @@ from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save
 
 from cases.models import Meeting, Student
+from portal import tallies
 from referrals import daycounts
 from referrals.models import (
     CATEGORY_BITS,
@@ -40,6 +41,38 @@ from referrals.models import (
     PreliminaryAssessment,
     PreliminaryExtension,
     ProtectionAssessment,
+)
+
+MEETING_DECIDED = "meeting_decided"
+#: Decisions on an anmälningsmöte, counted from the reports' rows by the day
+#: decided (portal.tallies), with the meeting's status and the reason for not
+#: offering one (detail "<status>:<reason>"; a status only when one is offered).
+MEETINGS = tallies.Source(
+    model=ConcernFact,
+    unit="intake_unit_id",
+    gender="gender",
+    measures=(
+        tallies.Measure(
+            MEETING_DECIDED,
+            "meeting_decided_at",
+            (
+                ("x_status", lambda: F("meeting_status")),
+                ("x_skip", lambda: F("meeting_skip_reason")),
+            ),
+        ),
+    ),
+    categories="categories",
+    codes=CATEGORY_BITS,
+)
+#: What of a row the counts of anmälningsmöten read: a row is counted again only
+#: when one of these changed.
+MEETING_READS = (
+    "intake_unit_id",
+    "gender",
+    "categories",
+    "meeting_decided_at",
+    "meeting_status",
+    "meeting_skip_reason",
 )
 
 
@@ -126,9 +159,19 @@ def refresh(concern_ids: Iterable[int | None]) -> None:
         unique_fields=["concern"],
         update_fields=FIELDS,
     )
-    daycounts.apply(
-        old=[dict(zip(FIELDS, v, strict=True)) for v in had.values()],
-        new=[dict(zip(FIELDS, v, strict=True)) for v in want.values()],
+    old = {pk: dict(zip(FIELDS, v, strict=True)) for pk, v in had.items()}
+    new = {pk: dict(zip(FIELDS, v, strict=True)) for pk, v in want.items()}
+    daycounts.apply(old=old.values(), new=new.values())
+
+    def meeting(rows, pk):
+        row = rows.get(pk)
+        return row and tuple(row[name] for name in MEETING_READS)
+
+    moved = [pk for pk in ids if meeting(old, pk) != meeting(new, pk)]
+    tallies.recount_rows(
+        MEETINGS,
+        old=[old[pk] for pk in moved if pk in old],
+        new=[new[pk] for pk in moved if pk in new],
     )
 
 
@@ -219,6 +262,7 @@ def _pupil_saved(sender, instance, created=False, raw=False, update_fields=None,
 
 
 def connect() -> None:
+    tallies.register(MEETINGS)
     post_save.connect(_report_saved, sender=Concern, dispatch_uid="referrals.facts.report")
     parts = (
         ConcernCategory,

@@ -776,6 +776,13 @@ class ConcernFact(models.Model):
                 condition=Q(meeting_decided_at__isnull=False),
                 name="concern_fact_unit_meeting",
             ),
+            # Anmälningsmöten still ahead (the dashboard counts the others as held).
+            models.Index(
+                fields=["meeting_starts_at"],
+                include=["intake_unit", "gender", "categories", "meeting_decided_at"],
+                condition=Q(meeting_status="scheduled"),
+                name="concern_fact_meeting_ahead",
+            ),
             models.Index(fields=["reporting_unit", "received_at"], name="concern_fact_school"),
             # The worklist's "not opened despite a violence category": a few in a hundred.
             models.Index(

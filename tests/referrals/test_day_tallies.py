@@ -10,10 +10,11 @@ import time_machine
 from django.db.models import signals
 
 from cases import pupil_gender
+from cases.services import meeting_cancel
 from portal import tallies
 from portal.dashboards import render
 from portal.models import DayTally
-from referrals import dashboards
+from referrals import dashboards, services
 from referrals.models import ConcernCategory, Investigation
 from tests.factories import MembershipFactory, UserFactory
 from tests.referrals.test_dashboard_indicators import at, query
@@ -159,3 +160,61 @@ def test_the_utredningar_kinds_are_counted_by_category_and_consents_not(world):
     from consent.dashboards import CONSENT_TALLY
 
     assert CONSENT_TALLY.categories is None
+
+
+# --- anmälningsmöten, counted from the reports' rows ----------------------------------------------
+
+
+def test_the_kept_meeting_counts_give_what_the_reports_rows_give(
+    world, people, report, monkeypatch
+):
+    """Decisions on an anmälningsmöte are added up from the counts, with the
+    meetings still ahead counted from the rows; with the counts set aside the
+    panel counts the rows. Both must agree, whatever the time of the view."""
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+
+    def filed(gender, day, categories):
+        return report(people(gender), at(day, 23, 30), categories=categories)
+
+    def schedule(concern, day, starts):
+        with time_machine.travel(at(day, 23, 45), tick=False):
+            return services.notification_meeting_schedule(
+                concern=concern,
+                by=world.social_kungsholmen,
+                starts_at=at(starts),
+                duration_minutes=60,
+                place="Socialkontoret",
+            )
+
+    def skip(concern, day, reason):
+        with time_machine.travel(at(day, 0, 15), tick=False):
+            services.notification_meeting_skip(
+                concern=concern, by=world.social_kungsholmen, reason=reason, explanation="x"
+            )
+
+    schedule(filed("girl", "2026-09-30", ["violence_home"]), "2026-09-30", "2026-10-05")
+    schedule(filed("boy", "2026-10-01", ["other"]), "2026-10-31", "2026-11-20")
+    cancelled = schedule(filed("girl", "2026-10-02", ["other"]), "2026-10-03", "2026-10-20")
+    with time_machine.travel(at("2026-10-04"), tick=False):
+        meeting_cancel(meeting=cancelled.meeting, by=world.social_kungsholmen)
+    skip(filed("other", "2026-10-02", ["violence_home", "other"]), "2026-11-01", "crime_at_home")
+    skip(filed("boy", "2026-09-02", ["criminality"]), "2026-09-05", "child_best_interest")
+    assert tallies.drift() == CLEAN
+    shown = set()
+    for user, (start, end), category, now in itertools.product(
+        (world.manager_kungsholmen, world.manager_sodermalm, city_manager),
+        [("2026-10-01", "2026-10-31"), ("2026-09-30", "2026-11-01"), ("2026-10-31", "2026-11-30")],
+        (None, "violence_home", "other"),
+        ("2026-11-01", "2026-12-01"),  # before and after the meeting ahead
+    ):
+        with time_machine.travel(at(now), tick=False):
+            q = query(user, start, end, now, category=category)
+            assert dashboards._meetings_kept(q, {}) is not None
+            kept = render(dashboards.notification_meetings(q), threshold=1)
+            with monkeypatch.context() as patch:
+                patch.setattr(dashboards, "_meetings_kept", lambda *args: None)
+                counted = render(dashboards.notification_meetings(q), threshold=1)
+        assert kept == counted, (user.username, start, category, now)
+        shown |= {r.key for r in kept.rows if any(c.value for c in r.cells.values())}
+    assert {"held", "upcoming", "cancelled", "skip_crime_at_home", "decided"} <= shown
