@@ -163,9 +163,21 @@ def source_counts() -> Counter:
     return counts
 
 
-def fill(source: Source, rows: models.QuerySet, tally: type[models.Model]) -> None:
-    """Write ``source``'s counts over ``rows`` into ``tally`` (a migration's models)."""
-    _write(counted(source, rows), tally)
+def filled(app_label: str, model_name: str, source_of: Callable[[], Source]):
+    """A migration's operation that writes the counts of a source over the rows
+    there are (``source_of`` gives the source once the apps are loaded), and
+    deletes them when the migration is reversed."""
+    from django.db.migrations import RunPython
+
+    def fill(apps, schema_editor):
+        rows = apps.get_model(app_label, model_name).objects.all()
+        _write(counted(source_of(), rows), apps.get_model("portal", "DayTally"))
+
+    def empty(apps, schema_editor):
+        tally = apps.get_model("portal", "DayTally")
+        tally.objects.filter(kind__in=source_of().kinds).delete()
+
+    return RunPython(fill, empty)
 
 
 def _kinds() -> list[str]:

@@ -1,20 +1,13 @@
 from django.db import migrations
 
+from portal import tallies
 
-def fill(apps, schema_editor):
-    """The consents' daily and monthly counts (portal.tallies) from the rows there are."""
-    from portal import tallies
+
+def _source():
+    """The consents' daily and monthly counts."""
     from consent.dashboards import CONSENT_TALLY
 
-    consent = apps.get_model("consent", "Consent")
-    tallies.fill(CONSENT_TALLY, consent.objects.all(), apps.get_model("portal", "DayTally"))
-
-
-def empty(apps, schema_editor):
-    from consent.dashboards import CONSENT_TALLY
-
-    day_tally = apps.get_model("portal", "DayTally")
-    day_tally.objects.filter(kind__in=CONSENT_TALLY.kinds).delete()
+    return CONSENT_TALLY
 
 
 class Migration(migrations.Migration):
@@ -23,4 +16,4 @@ class Migration(migrations.Migration):
         ("consent", "0006_dashboard_cover"),
     ]
 
-    operations = [migrations.RunPython(fill, empty)]
+    operations = [tallies.filled("consent", "Consent", _source)]

@@ -1,22 +1,13 @@
 from django.db import migrations
 
+from portal import tallies
 
-def fill(apps, schema_editor):
-    """The utredningar's daily and monthly counts (portal.tallies) from the rows there are."""
-    from portal import tallies
+
+def _source():
+    """The utredningar's daily and monthly counts."""
     from referrals.dashboards import INVESTIGATION_TALLY
 
-    investigation = apps.get_model("referrals", "Investigation")
-    tallies.fill(
-        INVESTIGATION_TALLY, investigation.objects.all(), apps.get_model("portal", "DayTally")
-    )
-
-
-def empty(apps, schema_editor):
-    from referrals.dashboards import INVESTIGATION_TALLY
-
-    day_tally = apps.get_model("portal", "DayTally")
-    day_tally.objects.filter(kind__in=INVESTIGATION_TALLY.kinds).delete()
+    return INVESTIGATION_TALLY
 
 
 class Migration(migrations.Migration):
@@ -25,4 +16,4 @@ class Migration(migrations.Migration):
         ("referrals", "0019_investigation_report_categories"),
     ]
 
-    operations = [migrations.RunPython(fill, empty)]
+    operations = [tallies.filled("referrals", "Investigation", _source)]

@@ -2,22 +2,14 @@
 
 from django.db import migrations, models
 
+from portal import tallies
 
-def fill(apps, schema_editor):
-    """The anmälningsmöten's daily and monthly counts (portal.tallies) from the
-    reports' dashboard rows there are."""
-    from portal import tallies
+
+def _source():
+    """The anmälningsmöten's daily and monthly counts, from the reports' rows."""
     from referrals.facts import MEETINGS
 
-    fact = apps.get_model("referrals", "ConcernFact")
-    tallies.fill(MEETINGS, fact.objects.all(), apps.get_model("portal", "DayTally"))
-
-
-def empty(apps, schema_editor):
-    from referrals.facts import MEETINGS
-
-    day_tally = apps.get_model("portal", "DayTally")
-    day_tally.objects.filter(kind__in=MEETINGS.kinds).delete()
+    return MEETINGS
 
 
 class Migration(migrations.Migration):
@@ -28,7 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(fill, empty),
+        tallies.filled("referrals", "ConcernFact", _source),
         migrations.AddIndex(
             model_name='concernfact',
             index=models.Index(condition=models.Q(('meeting_status', 'scheduled')), fields=['meeting_starts_at'], include=('intake_unit', 'gender', 'categories', 'meeting_decided_at'), name='concern_fact_meeting_ahead'),

@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.db.models import signals
 
 from cases import pupil_gender
@@ -218,3 +219,15 @@ def test_the_kept_meeting_counts_give_what_the_reports_rows_give(
         assert kept == counted, (user.username, start, category, now)
         shown |= {r.key for r in kept.rows if any(c.value for c in r.cells.values())}
     assert {"held", "upcoming", "cancelled", "skip_crime_at_home", "decided"} <= shown
+
+
+def test_the_migrations_fill_the_counts_and_take_them_away(world, people, report, social):
+    opened(social, report, people, "girl", at("2026-07-10"))
+    DayTally.objects.all().delete()
+    operation = tallies.filled("referrals", "Investigation", lambda: dashboards.INVESTIGATION_TALLY)
+    operation.code(django_apps, None)
+    # The day and the month, for every report and for the report's category.
+    assert DayTally.objects.filter(kind="investigation_started").count() == 4
+    assert tallies.drift() == CLEAN
+    operation.reverse_code(django_apps, None)
+    assert not DayTally.objects.exists()
