@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Lookup, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
@@ -472,6 +472,30 @@ def days_in(window, span: str) -> list[datetime.date]:
     ]
 
 
+class OnDays(Lookup):
+    """A date among ``days``: one array on PostgreSQL (``= ANY``), whose plan and
+    parameters stay the same size however many days are asked; a list elsewhere."""
+
+    lookup_name = "on_days"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [list(value)])
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        days = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::date[])", [*lhs_params, days]
+        if not days:
+            return "1 = 0", list(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(days))})", [*lhs_params, *days]
+
+
+def _on_days(days: list[datetime.date]) -> OnDays:
+    return OnDays(models.F("day"), days)
+
+
 def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     """Like ``dashboards.count_split`` with ``periods`` named as ``windows``
     (disjoint ``Period``s, or None for none), over ``counts``: rows of day and
@@ -489,11 +513,11 @@ def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
         # reads nothing between them.
         parts.append(
             count_split(
-                counts.filter(span=span, day__in=every),
+                counts.filter(_on_days(every), span=span),
                 gender="gender",
                 measures=measures,
                 periods={
-                    name: Q(day__in=listed) if listed else never for name, listed in days.items()
+                    name: Q(_on_days(listed)) if listed else never for name, listed in days.items()
                 },
                 by=by,
                 weight="n",
