@@ -242,7 +242,11 @@ def _buckets(source: Source, rows: Iterable[dict]) -> set[Bucket]:
 
 
 def _dated(source: Source, rows: models.QuerySet) -> list[dict]:
-    return list(rows.values(source.unit, *{m.date for m in source.measures}))
+    """What the counts read of each row: its unit, gender, categories and dates."""
+    fields = [source.unit, source.gender, *sorted(_dates(source))]
+    if source.categories:
+        fields.append(source.categories)
+    return list(rows.values(*fields))
 
 
 def _lock(kind: str, unit: int, month: datetime.date) -> None:
@@ -306,8 +310,7 @@ def _row_saving(source: Source):
     def handler(sender, instance, raw=False, **kwargs):
         if raw or instance._state.adding or instance.pk is None:
             return
-        rows = source.model.objects.filter(pk=instance.pk)
-        instance.__dict__[_BEFORE] = _buckets(source, _dated(source, rows))
+        instance.__dict__[_BEFORE] = _dated(source, source.model.objects.filter(pk=instance.pk))
 
     return handler
 
@@ -316,9 +319,11 @@ def _row_saved(source: Source):
     def handler(sender, instance, raw=False, **kwargs):
         if raw:
             return
-        before = instance.__dict__.pop(_BEFORE, set())
-        now = _buckets(source, _dated(source, source.model.objects.filter(pk=instance.pk)))
-        recount(source, before | now)
+        before = instance.__dict__.pop(_BEFORE, None)
+        now = _dated(source, source.model.objects.filter(pk=instance.pk))
+        if before == now:
+            return  # nothing the counts read has changed
+        recount(source, _buckets(source, before or []) | _buckets(source, now))
 
     return handler
 

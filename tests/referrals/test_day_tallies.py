@@ -8,7 +8,9 @@ import itertools
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.db import connection
 from django.db.models import signals
+from django.test.utils import CaptureQueriesContext
 
 from cases import pupil_gender
 from cases.services import meeting_cancel
@@ -231,3 +233,17 @@ def test_the_migrations_fill_the_counts_and_take_them_away(world, people, report
     assert tallies.drift() == CLEAN
     operation.reverse_code(django_apps, None)
     assert not DayTally.objects.exists()
+
+
+def test_a_save_that_changes_nothing_counted_counts_nothing_again(world, people, report, social):
+    investigation = opened(social, report, people, "girl", at("2026-07-10"))
+    investigation.refresh_from_db()
+    investigation.outcome_notes = "Samtal med familjen bokat."
+    with CaptureQueriesContext(connection) as queries:
+        investigation.save()
+    assert not [q for q in queries if DayTally._meta.db_table in q["sql"]]
+    investigation.started_on = datetime.date(2026, 7, 9)
+    with CaptureQueriesContext(connection) as queries:
+        investigation.save()
+    assert [q for q in queries if DayTally._meta.db_table in q["sql"]]
+    assert tallies.drift() == CLEAN
