@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db import connection, models, transaction
 from django.db.models import Count, Lookup, Q
@@ -501,6 +503,19 @@ def _on_days(days: list[datetime.date]) -> OnDays:
     return OnDays(models.F("day"), days)
 
 
+def _within(days: list[datetime.date], span: str) -> Q:
+    """The rows on ``days`` (sorted) as ranges of consecutive days (or months):
+    each row's period is told by a comparison or two, not by searching a list."""
+    step = _next_month if span == MONTH else _next_day
+    runs = [[days[0], days[0]]]
+    for day in days[1:]:
+        if day == step(runs[-1][1]):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return reduce(operator.or_, (Q(day__gte=first, day__lte=last) for first, last in runs))
+
+
 def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     """Like ``dashboards.count_split`` with ``periods`` named as ``windows``
     (disjoint ``Period``s, or None for none), over ``counts``: rows of day and
@@ -522,7 +537,8 @@ def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
                 gender="gender",
                 measures=measures,
                 periods={
-                    name: Q(_on_days(listed)) if listed else never for name, listed in days.items()
+                    name: _within(listed, span) if listed else never
+                    for name, listed in days.items()
                 },
                 by=by,
                 weight="n",
