@@ -1,5 +1,6 @@
 """Writes at the same moment: two requests sending the same draft file one report,
-and the rows kept from the reports follow both of two concurrent writes."""
+and the rows kept from the reports (and the utredningar's daily counts) follow
+both of two concurrent writes."""
 
 import threading
 
@@ -155,3 +156,45 @@ def test_two_writes_about_one_report_keep_its_daily_counts(world, postgres):
 
     assert at_once(assess, decide) == []
     assert daycounts.drift() == {"missing": [], "extra": [], "wrong": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_utredningar_opened_at_once_are_both_counted(world, postgres, monkeypatch):
+    """Two transactions open utredningar in one unit on one day. Each counts the
+    day again from the rows: the second must wait for the first to commit and
+    count both, not write its own count over the first's (or fail on it)."""
+    import datetime
+
+    from django.db import transaction
+
+    from portal import tallies
+    from referrals.models import Investigation
+
+    first_counted = threading.Event()
+    recount = tallies.recount
+
+    def slow_recount(source, buckets):
+        recount(source, buckets)
+        first_counted.set()
+        threading.Event().wait(0.5)  # the first holds its counts a while
+
+    def open_one(pupil, wait=False):
+        def run():
+            if wait:
+                first_counted.wait(10)
+            with transaction.atomic():
+                Investigation.objects.create(
+                    student=pupil,
+                    unit=world.intake_kungsholmen,
+                    started_on=datetime.date(2026, 11, 2),
+                    due_on=datetime.date(2027, 3, 2),
+                    opened_by=world.social_kungsholmen,
+                )
+
+        return run
+
+    monkeypatch.setattr(tallies, "recount", slow_recount)
+    assert at_once(open_one(world.pupil_a), open_one(world.pupil_b, wait=True)) == []
+    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
+    started = tallies.stored()
+    assert sum(n for key, n in started.items() if key[:2] == ("day", "investigation_started")) == 2
