@@ -347,7 +347,6 @@ class ScaleSeeder:
     def build_derived(self) -> None:
         """The rows other apps derive from what was loaded (written without the
         model signals that keep them otherwise)."""
-        from portal import tallies
         from referrals import facts, reach
 
         self.progress("pupils reached by districts", 0, 1)
@@ -359,9 +358,9 @@ class ScaleSeeder:
         self.progress("daily counts of the reports", 0, 1)
         self.write_day_counts()
         self.progress("daily counts of the reports", 1, 1)
-        self.progress("daily counts of utredningar and consents", 0, 1)
-        tallies.rebuild()
-        self.progress("daily counts of utredningar and consents", 1, 1)
+        self.progress("daily counts of utredningar, consents and meetings", 0, 1)
+        self.write_tallies()
+        self.progress("daily counts of utredningar, consents and meetings", 1, 1)
 
     def write_day_counts(self) -> None:
         """``referrals.daycounts.rebuild()``, written in bulk (COPY on PostgreSQL):
@@ -373,6 +372,16 @@ class ScaleSeeder:
         rows = [(*key, n) for key, n in daycounts.source().items()]
         with self.without_indexes(ConcernDayCount):
             self.writer.write(ConcernDayCount, [*daycounts.KEY_FIELDS, "n"], rows)
+
+    def write_tallies(self) -> None:
+        """``portal.tallies.rebuild()``, written in bulk like the reports' counts."""
+        from portal import tallies
+        from portal.models import DayTally
+
+        DayTally.objects.all().delete()
+        rows = [(*key, n) for key, n in tallies.source_counts().items()]
+        with self.without_indexes(DayTally):
+            self.writer.write(DayTally, [*tallies.KEY_FIELDS, "n"], rows)
 
     @contextlib.contextmanager
     def without_indexes(self, model):
