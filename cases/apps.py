@@ -78,6 +78,11 @@ class CasesConfig(AppConfig):
 
         pupil_gender.keep(SipPlan)
         pupil_gender.keep(Placement)
+        # After the gender copy it counts by.
+        from cases import dashboards as case_dashboards
+        from portal import tallies
+
+        tallies.keep(case_dashboards.SIP_TALLY)
         from cases.sip import follow_up
 
         follow_up.keep()

@@ -18,11 +18,15 @@ Scope:
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import AbsenceInvestigation, Placement, SipPlan
+from cases.models import AbsenceInvestigation, Placement, SipPlan, Student
+from portal import tallies
 from portal.dashboards import (
     Counts,
     DashboardQuery,
@@ -85,25 +89,43 @@ def _minus(a: Counts, b: Counts) -> Counts:
 # --- SIP ------------------------------------------------------------------------------------
 
 
+#: SIPs counted by the day each was started, activated, escalated to BUS and closed.
+SIP_MOMENTS = {
+    "started": "created_at",
+    "activated": "activated_at",
+    "escalated": "escalated_at",
+    "closed": "closed_at",
+}
+SIP_TALLY = tallies.Source(
+    model=SipPlan,
+    unit="convenor_unit_id",
+    gender=PUPIL_GENDER,
+    measures=tuple(tallies.Measure(f"sip_{name}", field) for name, field in SIP_MOMENTS.items()),
+    depends=(tallies.Depends(Student, lambda s: Q(student_id=s.pk), fields=("gender",)),),
+)
+
+
+def _sip_flows(query: DashboardQuery, restricted) -> dict[str, Counts]:
+    """SIPs started, activated, escalated and closed in either period: added up from
+    the daily counts, or counted from the plans for a unit's manager or a school."""
+    counts = tallies.kept(query, SIP_TALLY, *SIP_TALLY.kinds)
+    if counts is not None:
+        return tallies.added_up(
+            counts,
+            dict(zip(PERIODS, (query.period, query.previous), strict=True)),
+            measures={name: Q(kind=f"sip_{name}") for name in SIP_MOMENTS},
+        )
+    measures: dict[str, Q] = {}
+    for name, field in SIP_MOMENTS.items():
+        measures |= _in_periods(query, name, lambda p, field=field: p.moments(field))
+    moments = reduce(operator.or_, (query.span.moments(f) for f in SIP_MOMENTS.values()))
+    return count_split(restricted.filter(moments), gender=PUPIL_GENDER, measures=measures)
+
+
 def sips(query: DashboardQuery) -> Table:
     today = query.today
-    span = query.span
     restricted = query.restrict(SipPlan.objects.all(), SIP_SCOPE, **SIP_FILTERS)
-    flows = count_split(
-        restricted.filter(
-            span.moments("created_at")
-            | span.moments("activated_at")
-            | span.moments("escalated_at")
-            | span.moments("closed_at")
-        ),
-        gender=PUPIL_GENDER,
-        measures={
-            **_in_periods(query, "started", lambda p: p.moments("created_at")),
-            **_in_periods(query, "activated", lambda p: p.moments("activated_at")),
-            **_in_periods(query, "escalated", lambda p: p.moments("escalated_at")),
-            **_in_periods(query, "closed", lambda p: p.moments("closed_at")),
-        },
-    )
+    flows = _sip_flows(query, restricted)
     active = Q(status=SipPlan.Status.ACTIVE)
     # Overdue from the day after the follow-up date: on the date itself it is due, not
     # late. The plan carries its current version's date (cases.sip.follow_up).

@@ -100,7 +100,8 @@ def _sip(pupil, *, coordinator, unit, school, status, created, **fields) -> SipP
     plan = SipPlan.objects.create(
         student=pupil, convenor=coordinator, convenor_unit=unit, status=status, **fields
     )
-    SipPlan.objects.filter(pk=plan.pk).update(created_at=created)
+    with tallies.recounting(SipPlan.objects.filter(pk=plan.pk)) as rows:
+        rows.update(created_at=created)
     SipParticipant.objects.bulk_create(
         [
             SipParticipant(plan=plan, role=SipParticipant.Role.SOCIAL, unit=unit),

@@ -373,12 +373,13 @@ def _source_of(model: type[models.Model]) -> Source:
 @contextlib.contextmanager
 def recounting(rows: models.QuerySet):
     """For a write that sends no signal (a queryset ``update()``): the days
-    ``rows`` are counted on before and after the block are counted again."""
+    ``rows`` are counted on before and after the block are counted again. Gives
+    ``rows``."""
     source = _source_of(rows.model)
     with transaction.atomic():
         pks = list(rows.values_list("pk", flat=True))
         before = _buckets(source, _dated(source, source.model.objects.filter(pk__in=pks)))
-        yield
+        yield rows
         after = _buckets(source, _dated(source, source.model.objects.filter(pk__in=pks)))
         recount(source, before | after)
 

@@ -5,6 +5,7 @@ and a query count that does not grow with the data."""
 import csv
 import datetime
 import io
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 
 from cases import dashboards
 from cases.models import AbsenceInvestigation, Placement, SipPlan, SipVersion
+from portal import tallies
 from portal.access import compute_scope
 from portal.dashboards import (
     HIDDEN_MARK,
@@ -119,7 +121,8 @@ def sip(world):
             closed_at=at(closed) if closed else None,
             outcome="Målen nådda." if status == "closed" else "",
         )
-        SipPlan.objects.filter(pk=plan.pk).update(created_at=at(created))
+        with tallies.recounting(SipPlan.objects.filter(pk=plan.pk)) as rows:
+            rows.update(created_at=at(created))
         for number, day in enumerate(follow_ups, start=1):
             SipVersion.objects.create(
                 plan=plan,
@@ -211,6 +214,39 @@ def test_sips_started_activated_escalated_and_closed_at_the_period_edges(world, 
     assert row(table, "escalated") == (Counts(girl=1), 0)
     assert row(table, "closed") == (Counts(), 1)
     assert row(table, "drafts") == (Counts(other=1), None)
+
+
+def test_the_daily_counts_give_what_the_sips_give(world, people, sip, monkeypatch):
+    """A district's and the city's SIPs started, activated, escalated and closed
+    are added up from portal.tallies; with the counts set aside the panel counts
+    the plans. Both must agree at midnight, over whole months and days."""
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+    sip(people("girl"), created="2026-09-30T23:59", activated="2026-10-01T00:00")
+    sip(people("boy"), created="2026-10-31T23:30", escalated="2026-11-01T00:30")
+    sip(people("other"), status="draft", created="2026-11-30T23:59")
+    sip(
+        people("boy"),
+        status="closed",
+        created="2026-06-01",
+        activated="2026-06-02",
+        closed="2026-10-15",
+    )
+    shown = set()
+    for user, (start, end) in itertools.product(
+        (world.manager_kungsholmen, world.manager_sodermalm, city_manager),
+        [("2026-10-01", "2026-10-31"), ("2026-09-30", "2026-11-01"), ("2026-10-15", "2026-12-01")],
+    ):
+        q = query(user, start, end, "2026-12-05")
+        assert tallies.kept(q, dashboards.SIP_TALLY, "sip_started") is not None
+        kept = render(dashboards.sips(q), threshold=1)
+        with monkeypatch.context() as patch:
+            patch.setattr(tallies, "kept", lambda *args: None)
+            counted = render(dashboards.sips(q), threshold=1)
+        assert kept == counted, (user.username, start)
+        shown |= {r.key for r in kept.rows if any(c.value for c in r.cells.values())}
+    assert {"started", "activated", "escalated", "closed"} <= shown
+    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
 def test_a_sip_follow_up_is_overdue_from_the_day_after_its_date(world, people, sip):
