@@ -21,9 +21,15 @@ again from its days, in the transaction of the change. A day's count is thereby
 right whatever wrote to the rows before, and nothing is subtracted twice. Two
 transactions recounting the same unit's month take turns (an advisory lock on
 PostgreSQL, taken before the count is read). ``bulk_create`` and queryset
-``update()`` send no signal: the city-scale generator rebuilds the counts after
+``update()`` send no signal: such a write recounts through ``recounting``, a
+source whose rows are always written so (the reports' dashboard rows) calls
+``recount_rows`` itself, the city-scale generator writes the counts after
 loading, and ``manage.py derived_rows`` checks them (``drift``) and writes them
 again (``rebuild``).
+
+Counted so: utredningar (``referrals.dashboards``), decisions on an
+anmälningsmöte (``referrals.facts``), consents (``consent.dashboards``) and SIPs
+(``cases.dashboards``).
 """
 
 from __future__ import annotations
@@ -76,6 +82,9 @@ class Depends:
 
 @dataclass(frozen=True)
 class Source:
+    """What an app counts: rows of ``model`` by ``unit`` and ``gender``, once per
+    measure."""
+
     model: type[models.Model]
     #: The attribute holding the unit the rows are counted by, e.g. "unit_id".
     unit: str
@@ -84,6 +93,7 @@ class Source:
     #: A field with one bit per category: counted again for each category it names.
     categories: str | None = None
     depends: tuple[Depends, ...] = ()
+    #: Each category's code and its bit in ``categories``.
     codes: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -92,10 +102,6 @@ class Source:
 
 
 _sources: list[Source] = []
-
-
-def sources() -> list[Source]:
-    return list(_sources)
 
 
 # --- counting -------------------------------------------------------------------------
@@ -124,7 +130,7 @@ def _counted(source: Source, measure: Measure, rows: models.QuerySet) -> Counter
     if source.categories:
         fields.append(source.categories)
     grouped = (
-        rows.filter(**{f"{measure.date}__isnull": False})
+        rows.filter(**{f"{measure.date}__isnull": False, f"{source.unit}__isnull": False})
         .annotate(tally_day=_day_of(source, measure), **details)
         .values_list(*fields)
         .annotate(tally_n=Count("pk"))
