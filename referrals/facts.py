@@ -8,6 +8,10 @@ gender, the categories (one bit each), receipt, the two deadlines, when each was
 met, the decision and the anmälningsmöte, so each count is one range scan of one
 index.
 
+The decisions on an anmälningsmöte are counted from these rows by day
+(``MEETINGS``, ``portal.tallies``): ``refresh`` recounts a report's days whenever
+a field those counts read changes in its row.
+
 The rows are derived, never decided: ``refresh`` rewrites a report's row from
 the source tables, from the model signals of every table it reads (the report,
 its categories, skyddsbedömning, förhandsbedömning, extensions and
