@@ -153,7 +153,6 @@ def _due_days(query: DashboardQuery, field: str):
 #: the reports from their school), and no chosen school. A chosen category reads
 #: the counts kept for that category.
 DAY_COUNTS = ScopeRule(districts=(), units=(), district_units=("intake_unit_id",))
-COUNTED = "n"
 
 
 def _day_counts(query: DashboardQuery, *kinds: str):
