@@ -431,23 +431,27 @@ def keep(source: Source) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
-#: The counts have a unit and no school: they serve a district's or the city's
-#: managers, not a unit's (whose scope may reach rows through another unit), and no
-#: chosen school.
-SCOPE = ScopeRule(districts=(), units=(), district_units=("unit_id",))
+
+def narrowed(query: DashboardQuery, counts: models.QuerySet, unit: str, category: str):
+    """Rows of day and month counts (``counts``) within the manager's scope and
+    district filter, for ``category`` ("" for every row); None when only the rows
+    themselves can answer. Counts have a unit (``unit``: its foreign key's name)
+    and no school: they serve a district's or the city's managers, not a unit's
+    (whose scope may reach rows through another unit), and no chosen school."""
+    if query.scope.manager_unit_ids or query.filters.school:
+        return None
+    return query.restrict(
+        counts.filter(category=category),
+        ScopeRule(districts=(), units=(), district_units=(f"{unit}_id",)),
+        district=f"{unit}__district_id",
+    )
 
 
 def kept(query: DashboardQuery, source: Source, *kinds: str):
     """The counts of ``kinds`` within the manager's scope and filters, or None when
     only the rows themselves can answer."""
-    if query.scope.manager_unit_ids or query.filters.school:
-        return None
     category = (query.filters.category or "") if source.categories else ""
-    return query.restrict(
-        DayTally.objects.filter(kind__in=kinds, category=category),
-        SCOPE,
-        district="unit__district_id",
-    )
+    return narrowed(query, DayTally.objects.filter(kind__in=kinds), "unit", category)
 
 
 def _whole_months(start: datetime.date, end: datetime.date):

@@ -148,22 +148,15 @@ def _due_days(query: DashboardQuery, field: str):
     return window
 
 
-#: The daily counts (referrals.daycounts) have an intake unit and no school: they
-#: serve a district's or the city's managers, not a unit's (whose scope includes
-#: the reports from their school), and no chosen school. A chosen category reads
-#: the counts kept for that category.
-DAY_COUNTS = ScopeRule(districts=(), units=(), district_units=("intake_unit_id",))
-
-
 def _day_counts(query: DashboardQuery, *kinds: str):
-    """The daily counts of ``kinds`` within the manager's scope, or None when only
-    the reports' own rows can answer."""
-    if query.scope.manager_unit_ids or query.filters.school:
-        return None
-    return query.restrict(
-        ConcernDayCount.objects.filter(kind__in=kinds, category=query.filters.category or ""),
-        DAY_COUNTS,
-        district="intake_unit__district_id",
+    """The daily counts of ``kinds`` (referrals.daycounts, by intake unit) within the
+    manager's scope, the counts kept for a chosen category; None when only the
+    reports' own rows can answer."""
+    return tallies.narrowed(
+        query,
+        ConcernDayCount.objects.filter(kind__in=kinds),
+        "intake_unit",
+        query.filters.category or "",
     )
 
 
