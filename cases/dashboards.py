@@ -72,10 +72,7 @@ def _in_periods(query: DashboardQuery, name: str, window) -> dict[str, Q]:
     """``{"cur_<name>": ..., "prev_<name>": ...}``: a measure for each period, given by
     ``window(period)``. Rows may fall in different periods for different measures
     (applied in one, decided in the next), so these are measures, not groups."""
-    return {
-        f"{p}_{name}": window(period)
-        for p, period in zip(PERIODS, (query.period, query.previous), strict=True)
-    }
+    return {f"{p}_{name}": window(period) for p, period in query.windows.items()}
 
 
 def _row(data, name, key, label, **extra) -> Row:
@@ -112,7 +109,7 @@ def _sip_flows(query: DashboardQuery, restricted) -> dict[str, Counts]:
     if counts is not None:
         return tallies.added_up(
             counts,
-            dict(zip(PERIODS, (query.period, query.previous), strict=True)),
+            query.windows,
             measures={name: Q(kind=f"sip_{name}") for name in SIP_MOMENTS},
         )
     measures: dict[str, Q] = {}

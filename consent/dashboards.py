@@ -56,7 +56,7 @@ def _in_periods(query: DashboardQuery, restricted) -> dict[str, Counts]:
     if counts is not None:
         return tallies.added_up(
             counts,
-            {"cur": query.period, "prev": query.previous},
+            query.windows,
             measures={"recorded_at": Q(kind=RECORDED), "withdrawn_at": Q(kind=WITHDRAWN)},
         )
     data: dict[str, Counts] = {}
@@ -65,7 +65,7 @@ def _in_periods(query: DashboardQuery, restricted) -> dict[str, Counts]:
             restricted.filter(query.span.moments(field)),
             gender="pupil_gender",
             measures={field: None},
-            periods={"cur": query.period.moments(field), "prev": query.previous.moments(field)},
+            periods={name: period.moments(field) for name, period in query.windows.items()},
         )
     return data
 

@@ -471,6 +471,11 @@ class DashboardQuery:
     def previous(self) -> Period:
         return self.period.previous()
 
+    @property
+    def windows(self) -> dict[str, Period]:
+        """The current and the previous period, by the names the tables give them."""
+        return {"cur": self.period, "prev": self.previous}
+
     def _units_in_districts(self) -> list[int]:
         """The units in the manager's districts, looked up once per request."""
         return self.remember(

@@ -180,10 +180,9 @@ def _added_up(
 def _windows(query: DashboardQuery, passed: bool = False) -> dict[str, Period | None]:
     """The current and the previous period; with ``passed``, only their days whose
     deadlines have passed (up to yesterday)."""
-    periods = {"cur": query.period, "prev": query.previous}
     if passed:
-        return {name: _deadlines_passed(p, query.today) for name, p in periods.items()}
-    return periods
+        return {name: _deadlines_passed(p, query.today) for name, p in query.windows.items()}
+    return query.windows
 
 
 # --- concerns received ----------------------------------------------------------------------
