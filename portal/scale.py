@@ -347,7 +347,10 @@ class ScaleSeeder:
     def build_derived(self) -> None:
         """The rows other apps derive from what was loaded (written without the
         model signals that keep them otherwise)."""
-        from referrals import facts, reach
+        from portal import tallies
+        from portal.models import DayTally
+        from referrals import daycounts, facts, reach
+        from referrals.models import ConcernDayCount
 
         self.progress("pupils reached by districts", 0, 1)
         reach.rebuild()
@@ -356,32 +359,20 @@ class ScaleSeeder:
         facts.rebuild()
         self.progress("dashboard rows of the reports", 1, 1)
         self.progress("daily counts of the reports", 0, 1)
-        self.write_day_counts()
+        self.write_counts(ConcernDayCount, daycounts.KEY_FIELDS, daycounts.source())
         self.progress("daily counts of the reports", 1, 1)
-        self.progress("daily counts of utredningar, consents and meetings", 0, 1)
-        self.write_tallies()
-        self.progress("daily counts of utredningar, consents and meetings", 1, 1)
+        self.progress("daily counts of utredningar, consents, meetings and SIPs", 0, 1)
+        self.write_counts(DayTally, tallies.KEY_FIELDS, tallies.source_counts())
+        self.progress("daily counts of utredningar, consents, meetings and SIPs", 1, 1)
 
-    def write_day_counts(self) -> None:
-        """``referrals.daycounts.rebuild()``, written in bulk (COPY on PostgreSQL):
-        the full city has some eight million counts."""
-        from referrals import daycounts
-        from referrals.models import ConcernDayCount
-
-        ConcernDayCount.objects.all().delete()
-        rows = [(*key, n) for key, n in daycounts.source().items()]
-        with self.without_indexes(ConcernDayCount):
-            self.writer.write(ConcernDayCount, [*daycounts.KEY_FIELDS, "n"], rows)
-
-    def write_tallies(self) -> None:
-        """``portal.tallies.rebuild()``, written in bulk like the reports' counts."""
-        from portal import tallies
-        from portal.models import DayTally
-
-        DayTally.objects.all().delete()
-        rows = [(*key, n) for key, n in tallies.source_counts().items()]
-        with self.without_indexes(DayTally):
-            self.writer.write(DayTally, [*tallies.KEY_FIELDS, "n"], rows)
+    def write_counts(self, model, key_fields: list[str], counts) -> None:
+        """A table of counts (``counts``: the count of each key) written again in
+        bulk, COPY on PostgreSQL with the indexes built once after: the reports'
+        daily counts are some eight million rows, the other apps' 1.3 million."""
+        model.objects.all().delete()
+        rows = [(*key, n) for key, n in counts.items()]
+        with self.without_indexes(model):
+            self.writer.write(model, [*key_fields, "n"], rows)
 
     @contextlib.contextmanager
     def without_indexes(self, model):
