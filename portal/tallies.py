@@ -348,12 +348,21 @@ def _dates(source: Source) -> set[str]:
     return {m.date for m in source.measures}
 
 
-def _watched_saving(source: Source, depends: Depends):
+def _watched(depends: Depends) -> str:
+    """Where a row of ``depends.model`` keeps its watched fields as they were."""
+    return f"{_BEFORE}:{':'.join(depends.fields)}"
+
+
+def _watched_saving(depends: Depends):
+    # One per model and fields, whichever sources depend on them: read once a save.
     def handler(sender, instance, raw=False, **kwargs):
-        if raw or instance._state.adding or instance.pk is None:
+        if raw:
             return
-        old = depends.model.objects.filter(pk=instance.pk).values(*depends.fields).first()
-        instance.__dict__[f"{_BEFORE}_{source.kinds[0]}"] = old
+        old = None
+        if not instance._state.adding and instance.pk is not None:
+            rows = depends.model.objects.filter(pk=instance.pk)
+            old = rows.values(*depends.fields).first()
+        instance.__dict__[_watched(depends)] = old
 
     return handler
 
@@ -363,7 +372,7 @@ def _depended_changed(source: Source, depends: Depends):
         if raw:
             return
         if depends.fields:
-            old = instance.__dict__.pop(f"{_BEFORE}_{source.kinds[0]}", None)
+            old = instance.__dict__.get(_watched(depends))
             if old is not None and all(old[f] == getattr(instance, f) for f in depends.fields):
                 return
         rows = source.model.objects.filter(depends.rows(instance))
@@ -419,10 +428,10 @@ def keep(source: Source) -> None:
         uid = f"{label}.{depends.model._meta.label}"
         if depends.fields:
             pre_save.connect(
-                _watched_saving(source, depends),
+                _watched_saving(depends),
                 sender=depends.model,
                 weak=False,
-                dispatch_uid=f"{uid}.pre",
+                dispatch_uid=f"portal.tallies.{depends.model._meta.label}{_watched(depends)}",
             )
         changed = _depended_changed(source, depends)
         post_save.connect(changed, sender=depends.model, weak=False, dispatch_uid=f"{uid}.save")

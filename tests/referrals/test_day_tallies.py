@@ -241,3 +241,16 @@ def test_a_save_that_changes_nothing_counted_counts_nothing_again(world, people,
         investigation.save()
     assert [q for q in queries if DayTally._meta.db_table in q["sql"]]
     assert tallies.drift() == CLEAN
+
+
+def test_a_pupil_saved_with_the_same_gender_counts_nothing_again(world, people, report, social):
+    investigation = opened(social, report, people, "girl", at("2026-07-10"))
+    pupil = investigation.student
+    pupil.first_name = "Ny"
+    with CaptureQueriesContext(connection) as queries:
+        pupil.save()
+    assert not [q for q in queries if DayTally._meta.db_table in q["sql"]]
+    pupil.gender = "other"
+    pupil.save()
+    assert set(DayTally.objects.values_list("gender", flat=True)) == {"other"}
+    assert tallies.drift() == CLEAN
