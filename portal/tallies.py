@@ -48,7 +48,14 @@ from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from portal.dashboards import DashboardQuery, ScopeRule, add_counts, count_split, empty_counts
+from portal.dashboards import (
+    DashboardQuery,
+    Period,
+    ScopeRule,
+    add_counts,
+    count_split,
+    empty_counts,
+)
 from portal.models import DayTally
 
 DAY, MONTH = "day", "month"
@@ -275,16 +282,9 @@ def recount(source: Source, buckets: set[Bucket]) -> None:
             _lock(*month)
         for kind, unit, day in sorted(buckets):
             measure = measures[kind]
-            if _is_moment(source, measure):
-                rows = source.model.objects.filter(
-                    **{
-                        f"{measure.date}__gte": _start(day),
-                        f"{measure.date}__lt": _start(_next_day(day)),
-                    }
-                )
-            else:
-                rows = source.model.objects.filter(**{measure.date: day})
-            rows = rows.filter(**{source.unit: unit})
+            on_day = Period(day, day)
+            on_day = on_day.moments if _is_moment(source, measure) else on_day.dates
+            rows = source.model.objects.filter(on_day(measure.date), **{source.unit: unit})
             DayTally.objects.filter(span=DAY, kind=kind, unit_id=unit, day=day).delete()
             _write(_counted(source, measure, rows))
         for kind, unit, first in months:
@@ -301,10 +301,6 @@ def recount(source: Source, buckets: set[Bucket]) -> None:
                     }
                 )
             )
-
-
-def _start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _next_month(day: datetime.date) -> datetime.date:
@@ -329,9 +325,8 @@ def _row_saved(source: Source):
             return
         before = instance.__dict__.pop(_BEFORE, None)
         now = _dated(source, source.model.objects.filter(pk=instance.pk))
-        if before == now:
-            return  # nothing the counts read has changed
-        recount(source, _buckets(source, before or []) | _buckets(source, now))
+        if before != now:  # else nothing the counts read has changed
+            recount_rows(source, before or [], now)
 
     return handler
 
@@ -392,11 +387,10 @@ def recounting(rows: models.QuerySet):
     ``rows``."""
     source = _source_of(rows.model)
     with transaction.atomic():
-        pks = list(rows.values_list("pk", flat=True))
-        before = _buckets(source, _dated(source, source.model.objects.filter(pk__in=pks)))
+        same = source.model.objects.filter(pk__in=list(rows.values_list("pk", flat=True)))
+        before = _dated(source, same)
         yield rows
-        after = _buckets(source, _dated(source, source.model.objects.filter(pk__in=pks)))
-        recount(source, before | after)
+        recount_rows(source, before, _dated(source, same))
 
 
 def register(source: Source) -> None:
