@@ -366,15 +366,17 @@ class DashboardFigures(models.Model):
 
 
 class DayTally(models.Model):
-    """How many rows of one kind one unit had on one day (or month), for one gender
-    and detail: the managers' dashboard adds these up for a district or the whole
-    city instead of counting a period's rows (``portal.tallies``, which says what
-    each app counts). ``span`` "day" rows count one day; "month" rows the whole
-    month whose first day is ``day``. ``category`` is empty for every row, or the
-    code of a category the rows name. Recounted from the rows in the transaction
-    of every change to them."""
+    """How many rows of one kind one unit had on one day (or part of a month, or
+    month), for one gender and detail: the managers' dashboard adds these up for a
+    district or the whole city instead of counting a period's rows
+    (``portal.tallies``, which says what each app counts). ``span`` "day" rows
+    count one day; "part" rows the part of a month beginning on ``day`` (days
+    1-7, 8-14, 15-21, 22 to the end); "month" rows the whole month whose first
+    day is ``day``. ``category`` is empty for every row, or the code of a category
+    the rows name. Recounted from the rows in the transaction of every change to
+    them."""
 
-    SPANS = [("day", _("day")), ("month", _("month"))]
+    SPANS = [("day", _("day")), ("part", _("part of a month")), ("month", _("month"))]
 
     span = models.CharField(max_length=5, choices=SPANS)
     kind = models.CharField(max_length=30)

@@ -1,4 +1,5 @@
-"""Counts kept by day and by month for the managers' dashboard (``DayTally``),
+"""Counts kept by day, part of a month and month for the managers' dashboard
+(``DayTally``),
 recounted from their rows whenever a row changes.
 
 A year of the city is some 150,000 utredningar closed and 60,000 consents
@@ -6,9 +7,11 @@ recorded; counting them for a manager's chosen period reads each one. An app
 registers a :class:`Source` (``keep``): a model, the unit and gender it is
 counted by, and its measures, each a kind of count dated by one of the row's
 fields. The tally holds, per kind, day, unit, gender and detail, how many rows
-there are; "month" rows hold the same for the whole month whose first day is
-``day``. A period is then its whole months and the days before and after them
-(``added_up``), a few hundred rows instead of a year's.
+there are; "part" rows hold the same for the part of a month beginning on
+``day`` (days 1-7, 8-14, 15-21 and 22 to the month's end), "month" rows for
+the whole month. A period is then its whole months, the whole parts before and
+after them and at most nine days at either end (``added_up``): a few hundred
+rows instead of a year's, and a 30-day period's parts instead of its days.
 
 A source with a ``categories`` field (one bit per category, as in
 ``referrals.models.CATEGORY_BITS``) is counted again for each category a row
@@ -16,8 +19,9 @@ names, so that a category filter adds up counts too.
 
 Kept by recounting, not by adding differences: when a row is saved or deleted,
 or a row of a model it ``depends`` on changes, every day the row was or is
-counted on is counted again from the rows themselves, and its month added up
-again from its days, in the transaction of the change. A day's count is thereby
+counted on is counted again from the rows themselves, its part of a month added
+up again from its days and its month from its parts, in the transaction of the
+change. A day's count is thereby
 right whatever wrote to the rows before, and nothing is subtracted twice. Two
 transactions recounting the same unit's month take turns (an advisory lock on
 PostgreSQL, taken before the count is read). ``bulk_create`` and queryset
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -52,16 +57,50 @@ from portal.dashboards import (
     DashboardQuery,
     Period,
     ScopeRule,
-    add_counts,
     count_split,
     empty_counts,
 )
 from portal.models import DayTally
 
-DAY, MONTH = "day", "month"
+DAY, PART, MONTH = "day", "part", "month"
+#: From the longest: a period is added up from whole months, then whole parts.
+SPANS = (MONTH, PART, DAY)
+#: The days of the month on which its parts begin; the last runs to the month's end.
+PART_STARTS = (1, 8, 15, 22)
 #: A count's key: span, kind, day, unit, gender, detail, category.
 Key = tuple[str, str, datetime.date, int, str, str, str]
 KEY_FIELDS = ["span", "kind", "day", "unit_id", "gender", "detail", "category"]
+
+
+def _next_day(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+
+
+def _next_part(day: datetime.date) -> datetime.date:
+    later = [start for start in PART_STARTS if start > day.day]
+    return day.replace(day=later[0]) if later else _next_month(day)
+
+
+#: The first day of the next count of each span, from one count's first day.
+_STEP = {DAY: _next_day, PART: _next_part, MONTH: _next_month}
+
+
+def first_of(span: str, day: datetime.date) -> datetime.date:
+    """The first day of the count of ``span`` that ``day`` is counted in."""
+    if span == MONTH:
+        return day.replace(day=1)
+    if span == PART:
+        return day.replace(day=max(start for start in PART_STARTS if start <= day.day))
+    return day
+
+
+def spans_of(day: datetime.date) -> list[tuple[str, datetime.date]]:
+    """Each span's count that a row counted on ``day`` adds to, by its first day."""
+    return [(span, first_of(span, day)) for span in SPANS]
 
 
 @dataclass(frozen=True)
@@ -69,11 +108,14 @@ class Measure:
     """One kind of count: the rows whose ``date`` (a date, or a date-time counted
     on its Stockholm day) is set, on that day. ``details`` are expressions (made
     when counted) whose values, joined by ":", make a count's ``detail``; a
-    true or false value is written 1 or 0."""
+    true or false value is written 1 or 0. With ``until``, only rows whose
+    ``until`` is empty count: a count of what is open, by when it is due."""
 
     kind: str
     date: str
     details: tuple[tuple[str, Callable[[], models.Expression]], ...] = ()
+    #: A field that ends a row's count once set (``closed_on``: open rows only).
+    until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +178,8 @@ def _counted(source: Source, measure: Measure, rows: models.QuerySet) -> Counter
     fields = ["tally_day", source.unit, source.gender, *details]
     if source.categories:
         fields.append(source.categories)
+    if measure.until:
+        rows = rows.filter(**{f"{measure.until}__isnull": True})
     grouped = (
         rows.filter(**{f"{measure.date}__isnull": False, f"{source.unit}__isnull": False})
         .annotate(tally_day=_day_of(source, measure), **details)
@@ -154,20 +198,23 @@ def _counted(source: Source, measure: Measure, rows: models.QuerySet) -> Counter
     return counts
 
 
-def _with_months(counts: Counter) -> Counter:
-    """The day counts and the month counts they add up to."""
-    months: Counter = Counter()
+def _with_spans(counts: Counter) -> Counter:
+    """The day counts and the counts of parts and months they add up to."""
+    longer: Counter = Counter()
     for (_span, kind, day, *rest), n in counts.items():
-        months[(MONTH, kind, day.replace(day=1), *rest)] += n
-    return counts + months
+        for span in (PART, MONTH):
+            longer[(span, kind, first_of(span, day), *rest)] += n
+    return counts + longer
 
 
-def counted(source: Source, rows: models.QuerySet) -> Counter:
-    """Every count of ``source`` over ``rows``, by day and by month."""
+def counted(source: Source, rows: models.QuerySet, kinds=None) -> Counter:
+    """Every count of ``source`` (of ``kinds``, when given) over ``rows``, by day,
+    part of a month and month."""
     counts: Counter = Counter()
     for measure in source.measures:
-        counts.update(_counted(source, measure, rows))
-    return _with_months(counts)
+        if kinds is None or measure.kind in kinds:
+            counts.update(_counted(source, measure, rows))
+    return _with_spans(counts)
 
 
 def source_counts() -> Counter:
@@ -178,19 +225,68 @@ def source_counts() -> Counter:
     return counts
 
 
-def filled(app_label: str, model_name: str, source_of: Callable[[], Source]):
-    """A migration's operation that writes the counts of a source over the rows
-    there are (``source_of`` gives the source once the apps are loaded), and
-    deletes them when the migration is reversed."""
+def filled(
+    app_label: str,
+    model_name: str,
+    source_of: Callable[[], Source],
+    kinds: tuple[str, ...] | None = None,
+):
+    """A migration's operation that writes the counts of a source (of ``kinds``
+    only, when given: measures added later) over the rows there are
+    (``source_of`` gives the source once the apps are loaded), and deletes them
+    when the migration is reversed. Any there are (an earlier migration's fill,
+    which runs today's code) are written again."""
     from django.db.migrations import RunPython
-
-    def fill(apps, schema_editor):
-        rows = apps.get_model(app_label, model_name).objects.all()
-        _write(counted(source_of(), rows), apps.get_model("portal", "DayTally"))
 
     def empty(apps, schema_editor):
         tally = apps.get_model("portal", "DayTally")
-        tally.objects.filter(kind__in=source_of().kinds).delete()
+        tally.objects.filter(kind__in=kinds or source_of().kinds).delete()
+
+    def fill(apps, schema_editor):
+        empty(apps, schema_editor)
+        rows = apps.get_model(app_label, model_name).objects.all()
+        _write(counted(source_of(), rows, kinds), apps.get_model("portal", "DayTally"))
+
+    return RunPython(fill, empty)
+
+
+def parts_filled(app_label: str, model_name: str, unit: str):
+    """A migration's operation that adds up the "part" counts of a table of counts
+    (``unit``: its unit's foreign key) from its day counts, in the database, and
+    deletes them when the migration is reversed. Any part counts there are (an
+    earlier migration's fill, which runs today's code) are written again."""
+    from django.db.migrations import RunPython
+
+    def fill(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        table, unit_column = model._meta.db_table, model._meta.get_field(unit).column
+        vendor = schema_editor.connection.vendor
+        day_of_month = (
+            "EXTRACT(DAY FROM day)"
+            if vendor == "postgresql"
+            else "CAST(strftime('%d', day) AS INTEGER)"
+        )
+        # Days into the month that the day's part begins on: 0, 7, 14 or 21.
+        offset = " ".join(
+            f"WHEN {day_of_month} < {start} THEN {previous - 1}"
+            for previous, start in itertools.pairwise(PART_STARTS)
+        )
+        offset = f"CASE {offset} ELSE {PART_STARTS[-1] - 1} END"
+        if vendor == "postgresql":
+            first = f"(date_trunc('month', day)::date + {offset})"
+        else:
+            first = f"date(day, 'start of month', '+' || ({offset}) || ' days')"
+        keys = f"kind, {first}, {unit_column}, gender, detail, category"
+        model.objects.filter(span=PART).delete()
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (span, kind, day, {unit_column}, gender, detail, "  # noqa: S608 # nosec B608 - the model's own names
+                f"category, n) SELECT '{PART}', {keys}, SUM(n) FROM {table} "
+                f"WHERE span = '{DAY}' GROUP BY {keys}"
+            )
+
+    def empty(apps, schema_editor):
+        apps.get_model(app_label, model_name).objects.filter(span=PART).delete()
 
     return RunPython(fill, empty)
 
@@ -239,16 +335,14 @@ def rebuild() -> int:
 Bucket = tuple[str, int, datetime.date]
 
 
-def _next_day(day: datetime.date) -> datetime.date:
-    return day + datetime.timedelta(days=1)
-
-
 def _buckets(source: Source, rows: Iterable[dict]) -> set[Bucket]:
     found = set()
     for row in rows:
         for measure in source.measures:
             value = row[measure.date]
             if value is None or row[source.unit] is None:
+                continue
+            if measure.until and row[measure.until] is not None:
                 continue
             if isinstance(value, datetime.datetime):
                 value = timezone.localtime(value).date()
@@ -271,12 +365,13 @@ def _lock(kind: str, unit: int, month: datetime.date) -> None:
 
 
 def recount(source: Source, buckets: set[Bucket]) -> None:
-    """Count the days ``buckets`` name again from the rows, and their months."""
+    """Count the days ``buckets`` name again from the rows, then their parts of
+    months from the days and their months from the parts."""
     if not buckets:
         return
     measures = {m.kind: m for m in source.measures}
     with transaction.atomic():
-        months = sorted({(kind, unit, day.replace(day=1)) for kind, unit, day in buckets})
+        months = sorted({(kind, unit, first_of(MONTH, day)) for kind, unit, day in buckets})
         # In one order: two transactions wait for each other, never in a circle.
         for month in months:
             _lock(*month)
@@ -287,24 +382,27 @@ def recount(source: Source, buckets: set[Bucket]) -> None:
             rows = source.model.objects.filter(on_day(measure.date), **{source.unit: unit})
             DayTally.objects.filter(span=DAY, kind=kind, unit_id=unit, day=day).delete()
             _write(_counted(source, measure, rows))
-        for kind, unit, first in months:
-            days = DayTally.objects.filter(
-                span=DAY, kind=kind, unit_id=unit, day__gte=first, day__lt=_next_month(first)
-            )
-            added = days.values_list("gender", "detail", "category").annotate(total=models.Sum("n"))
-            DayTally.objects.filter(span=MONTH, kind=kind, unit_id=unit, day=first).delete()
-            _write(
-                Counter(
-                    {
-                        (MONTH, kind, first, unit, gender, detail, category): n
-                        for gender, detail, category, n in added.order_by()
-                    }
-                )
-            )
+        for span, shorter in ((PART, DAY), (MONTH, PART)):
+            for kind, unit, first in sorted({(k, u, first_of(span, d)) for k, u, d in buckets}):
+                _add_up(span, shorter, kind, unit, first)
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+def _add_up(span: str, shorter: str, kind: str, unit: int, first: datetime.date) -> None:
+    """Write the count of ``span`` beginning on ``first`` again from the counts
+    of the ``shorter`` span within it."""
+    within = DayTally.objects.filter(
+        span=shorter, kind=kind, unit_id=unit, day__gte=first, day__lt=_STEP[span](first)
+    )
+    added = within.values_list("gender", "detail", "category").annotate(total=models.Sum("n"))
+    DayTally.objects.filter(span=span, kind=kind, unit_id=unit, day=first).delete()
+    _write(
+        Counter(
+            {
+                (span, kind, first, unit, gender, detail, category): n
+                for gender, detail, category, n in added.order_by()
+            }
+        )
+    )
 
 
 _BEFORE = "_tally_before"
@@ -340,7 +438,8 @@ def _row_deleted(source: Source):
 
 
 def _dates(source: Source) -> set[str]:
-    return {m.date for m in source.measures}
+    """The fields of a row its counts are dated and ended by."""
+    return {m.date for m in source.measures} | {m.until for m in source.measures if m.until}
 
 
 def _watched(depends: Depends) -> str:
@@ -436,7 +535,7 @@ def keep(source: Source) -> None:
 
 
 def narrowed(query: DashboardQuery, counts: models.QuerySet, unit: str, category: str):
-    """Rows of day and month counts (``counts``) within the manager's scope and
+    """Rows of counts of every span (``counts``) within the manager's scope and
     district filter, for ``category`` ("" for every row); None when only the rows
     themselves can answer. Counts have a unit (``unit``: its foreign key's name)
     and no school: they serve a district's or the city's managers, not a unit's
@@ -457,40 +556,24 @@ def kept(query: DashboardQuery, source: Source, *kinds: str):
     return narrowed(query, DayTally.objects.filter(kind__in=kinds), "unit", category)
 
 
-def _whole_months(start: datetime.date, end: datetime.date):
-    first = start if start.day == 1 else _next_month(start)
-    after = _next_day(end)
-    last = (after.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    return (first, last) if first <= last else None
-
-
-def days_in(window, span: str) -> list[datetime.date]:
-    """The counts of ``span`` that add up to ``window`` (a ``Period`` or None): its
-    whole months by their first days, its other days (at most two months' worth)
-    by day."""
+def pieces(window) -> dict[str, list[datetime.date]]:
+    """The counts that add up to ``window`` (a ``Period`` or None), by span and
+    first day: its whole months, the whole parts of months before and after them,
+    and the days left over (at most nine at either end: a month's last part runs
+    from the 22nd to its end)."""
+    found: dict[str, list[datetime.date]] = {span: [] for span in SPANS}
     if window is None:
-        return []
-    months = _whole_months(window.start, window.end)
-    if span == MONTH:
-        if months is None:
-            return []
-        firsts, month = [], months[0]
-        while month <= months[1]:
-            firsts.append(month)
-            month = _next_month(month)
-        return firsts
-    if months is None:
-        edges = [(window.start, window.end)]
-    else:
-        edges = [
-            (window.start, months[0] - datetime.timedelta(days=1)),
-            (_next_month(months[1]), window.end),
-        ]
-    return [
-        start + datetime.timedelta(days=i)
-        for start, end in edges
-        for i in range((end - start).days + 1)
-    ]
+        return found
+    day = window.start
+    while day <= window.end:
+        # The longest span that begins on ``day`` and ends within the window.
+        for span in SPANS:
+            after = _STEP[span](day)
+            if first_of(span, day) == day and after <= _next_day(window.end):
+                found[span].append(day)
+                day = after
+                break
+    return found
 
 
 class OnDays(Lookup):
@@ -518,9 +601,10 @@ def _on_days(days: list[datetime.date]) -> OnDays:
 
 
 def _within(days: list[datetime.date], span: str) -> Q:
-    """The rows on ``days`` (sorted) as ranges of consecutive days (or months):
-    each row's period is told by a comparison or two, not by searching a list."""
-    step = _next_month if span == MONTH else _next_day
+    """The rows on ``days`` (sorted, the first days of counts of ``span``) as
+    ranges of consecutive counts: each row's period is told by a comparison or
+    two, not by searching a list."""
+    step = _STEP[span]
     runs = [[days[0], days[0]]]
     for day in days[1:]:
         if day == step(runs[-1][1]):
@@ -530,41 +614,56 @@ def _within(days: list[datetime.date], span: str) -> Q:
     return reduce(operator.or_, (Q(day__gte=first, day__lte=last) for first, last in runs))
 
 
+def _within_pieces(by_span: dict[str, list[datetime.date]]) -> Q:
+    """The rows of the counts ``by_span`` names (as ``pieces`` gives them)."""
+    found = [Q(span=span) & _within(days, span) for span, days in by_span.items() if days]
+    return reduce(operator.or_, found) if found else Q(pk__in=[])
+
+
 def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     """Like ``dashboards.count_split`` with ``periods`` named as ``windows``
-    (disjoint ``Period``s, or None for none), over ``counts``: rows of day and
-    month counts (``span``, ``day``, ``gender``, ``n``) already narrowed to what
-    is asked. A window's whole months come from the month rows, its other days
-    from the day rows."""
-    never = Q(pk__in=[])
-    parts = []
-    for span in (MONTH, DAY):
-        days = {name: days_in(window, span) for name, window in windows.items()}
-        every = sorted(day for listed in days.values() for day in listed)
-        if not every:
-            continue
-        # The days by value, not as a range: the index finds each day's counts and
-        # reads nothing between them.
-        parts.append(
-            count_split(
-                counts.filter(_on_days(every), span=span),
-                gender="gender",
-                measures=measures,
-                periods={
-                    name: _within(listed, span) if listed else never
-                    for name, listed in days.items()
-                },
-                by=by,
-                weight="n",
-            )
-        )
-    if by is None:
-        if not parts:
-            return empty_counts(windows, measures)
-        return {name: add_counts(part[name] for part in parts) for name in parts[0]}
-    added: dict = {}
-    for part in parts:
-        for key, split in part.items():
-            have = added.get(key)
-            added[key] = split if have is None else {n: have[n] + c for n, c in split.items()}
-    return added
+    (disjoint ``Period``s, or None for none), over ``counts``: rows of counts of
+    every span (``span``, ``day``, ``gender``, ``n``) already narrowed to what
+    is asked. A window's whole months come from the month rows, the whole parts
+    of months before and after them from the part rows, the days left from the
+    day rows (``pieces``)."""
+    split = {name: pieces(window) for name, window in windows.items()}
+    wanted = []
+    for span in SPANS:
+        every = sorted(day for by_span in split.values() for day in by_span[span])
+        if every:
+            # The days by value, not as a range: the index finds each day's counts
+            # and reads nothing between them.
+            wanted.append(Q(span=span) & _on_days(every))
+    if not wanted:
+        return empty_counts(windows, measures) if by is None else {}
+    periods = {name: _within_pieces(by_span) for name, by_span in split.items()}
+    return count_split(
+        counts, gender="gender", measures=measures, periods=periods, by=by, weight="n", parts=wanted
+    )
+
+
+def split_at(counts, day: datetime.date, *, measures: dict) -> dict:
+    """Like ``dashboards.count_split`` over every count there is in ``counts``,
+    with ``periods`` "before" (the counts of days before ``day``) and "since"
+    (of ``day`` and after): all months but ``day``'s, that month's parts but
+    ``day``'s, and that part's days."""
+    month, part = first_of(MONTH, day), first_of(PART, day)
+    months_after, parts_after = _next_month(month), _next_part(part)
+    in_month = Q(span=PART, day__gte=month, day__lt=months_after)
+    in_part = Q(span=DAY, day__gte=part, day__lt=parts_after)
+    return count_split(
+        counts,
+        gender="gender",
+        measures=measures,
+        periods={
+            "before": Q(span=MONTH, day__lt=month)
+            | (in_month & Q(day__lt=part))
+            | (in_part & Q(day__lt=day)),
+            "since": Q(span=MONTH, day__gt=month)
+            | (in_month & Q(day__gt=part))
+            | (in_part & Q(day__gte=day)),
+        },
+        weight="n",
+        parts=[Q(span=MONTH) & ~Q(day=month), in_month & ~Q(day=part), in_part],
+    )

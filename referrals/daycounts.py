@@ -19,8 +19,10 @@ report counts in:
 * ``decided`` on the day of the decision: ``<decision>:<flagged 0/1>``, and
   ``decided_days`` on that day: the days it took (for the median).
 
-Each count is kept twice: with ``span`` "day" on its day, and with ``span``
-"month" on the first day of its month, added up. Days are Stockholm days, as the
+Each count is kept three times: with ``span`` "day" on its day, and added up
+with ``span`` "part" on the first day of its part of a month (days 1-7, 8-14,
+15-21, 22 to the end) and with ``span`` "month" on the first day of its month
+(``portal.tallies.spans_of``). Days are Stockholm days, as the
 dashboard's periods are. Every count but ``category`` is kept for all reports
 (``category`` empty) and again for the reports naming each category (the code),
 so that a manager's category filter adds up counts as well. The counts are derived
@@ -41,7 +43,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal import rules
+from portal import rules, tallies
 from referrals.models import CATEGORY_BITS, ConcernDayCount, ConcernFact
 
 #: A count's key: span, kind, day, intake unit, gender, detail, category.
@@ -62,7 +64,6 @@ BY_CATEGORY = frozenset(
         "decided_days",
     }
 )
-DAY, MONTH = "day", "month"
 #: The fields of a report's dashboard row the counts are derived from.
 READS = [
     "intake_unit_id",
@@ -88,14 +89,14 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 def contributions(row: dict) -> list[Key]:
     """The counts one report's dashboard row adds to (``row``: at least the
-    fields of ``READS``), each by its day and by its month, for every report and
-    for each category the report names."""
+    fields of ``READS``), each by its day, its part of a month and its month, for
+    every report and for each category the report names."""
     codes = [code for code, bit in CATEGORY_BITS.items() if row["categories"] & bit]
     days = _by_day(row, codes)
     keys: list[Key] = []
     for kind, day, *rest in days:
         categories = ["", *codes] if kind in BY_CATEGORY else [""]
-        for span, first in ((DAY, day), (MONTH, day.replace(day=1))):
+        for span, first in tallies.spans_of(day):
             keys += [(span, kind, first, *rest, code) for code in categories]
     return keys
 

@@ -807,11 +807,12 @@ class ConcernDayCount(models.Model):
     (``referrals.daycounts``): reports received (by category, by reporting school
     or channel) by the day of receipt, skyddsbedömningar by their due day,
     förhandsbedömningar by the 14th day after receipt, decisions by the day
-    decided. ``span`` "day" rows count one day; "month" rows the whole month whose
-    first day is ``day``. Derived from the reports' dashboard rows in the same
-    transaction as they are written."""
+    decided. ``span`` "day" rows count one day; "part" rows the part of a month
+    beginning on ``day`` (days 1-7, 8-14, 15-21, 22 to the end); "month" rows the
+    whole month whose first day is ``day``. Derived from the reports' dashboard
+    rows in the same transaction as they are written."""
 
-    SPANS = [("day", _("day")), ("month", _("month"))]
+    SPANS = [("day", _("day")), ("part", _("part of a month")), ("month", _("month"))]
 
     span = models.CharField(max_length=5, choices=SPANS, default="day")
     kind = models.CharField(max_length=20)

@@ -4,6 +4,7 @@ counts follow every change to the rows they count."""
 
 import datetime
 import itertools
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -16,8 +17,8 @@ from cases import pupil_gender
 from cases.services import meeting_cancel
 from portal import tallies
 from portal.models import DayTally
-from referrals import dashboards, services
-from referrals.models import ConcernCategory, Investigation
+from referrals import dashboards, daycounts, services
+from referrals.models import ConcernCategory, ConcernDayCount, Investigation
 from tests.factories import MembershipFactory, UserFactory
 from tests.kept_counts import shown_either_way
 from tests.referrals.test_dashboard_indicators import at, query
@@ -81,6 +82,48 @@ def test_the_kept_counts_give_what_the_utredningar_give(world, people, report, s
     assert {"within", "later", "closed", "extended", "started"} <= shown
 
 
+def test_the_open_utredningar_added_up_give_what_the_utredningar_give(
+    world, people, report, social, monkeypatch
+):
+    """Open today, in time and overdue, for districts and the city: added up from
+    the counts by the day each is due, as counted from the utredningar, with the
+    end date today, on either side of it and on the edges of parts and months."""
+    city_manager = UserFactory(username="stadschef")
+    MembershipFactory(user=city_manager, unit=world.city, role="manager")
+    for gender, started, categories in [
+        ("girl", "2026-07-10", ["violence_home"]),  # due 10 November
+        ("boy", "2026-08-01", ["other"]),  # due 1 December
+        ("girl", "2026-08-07", ["violence_home", "other"]),  # due 7 December
+        ("other", "2026-08-08", ["criminality"]),  # due 8 December
+        ("boy", "2026-08-22", ["violence_home"]),  # due 22 December
+        ("girl", "2026-09-30", ["other"]),  # due 30 January
+    ]:
+        opened(social, report, people, gender, at(started, 0, 30), categories)
+    extended = opened(social, report, people, "boy", at("2026-08-03"), ["other"])
+    social.extend_investigation(extended, at("2026-11-20"), "2026-12-31")
+    closed = opened(social, report, people, "girl", at("2026-08-04"), ["violence_home"])
+    social.close_investigation(closed, "2026-11-30")
+    Investigation.objects.create(
+        student=people("girl", home=world.sodermalm),
+        unit=world.intake_sodermalm,
+        started_on=datetime.date(2026, 8, 7),
+        due_on=datetime.date(2026, 12, 7),
+        opened_by=world.social_sodermalm,
+    )
+    shown = set()
+    for user, today, category in itertools.product(
+        (world.manager_kungsholmen, world.manager_sodermalm, city_manager),
+        ("2026-11-10", "2026-12-01", "2026-12-07", "2026-12-08", "2026-12-22", "2027-01-01"),
+        (None, "violence_home", "other"),
+    ):
+        q = query(user, "2026-11-01", "2026-11-30", today, category=category)
+        assert dashboards._open_kept(q) is not None
+        shown |= shown_either_way(
+            monkeypatch, dashboards.investigations_open, q, (dashboards, "_open_kept")
+        )
+    assert {"in_time", "overdue", "open"} <= shown
+
+
 def test_a_unit_manager_or_a_chosen_school_is_counted_from_the_utredningar(world):
     q = query(world.manager_kungsholmen, "2026-11-01", "2026-11-30", "2026-12-01")
     assert dashboards._investigations_kept(q) is not None
@@ -97,9 +140,13 @@ def test_the_counts_follow_every_change_to_what_they_count(world, people, report
     assert (started.day, started.gender, started.n) == (datetime.date(2026, 7, 10), "girl", 1)
     month = DayTally.objects.get(span="month", kind="investigation_started", category="")
     assert (month.day, month.n) == (datetime.date(2026, 7, 1), 1)
+    still_open = DayTally.objects.filter(span="day", kind="investigation_open", category="")
+    assert list(still_open.values_list("day", "n")) == [(investigation.due_on, 1)]
     # Extended, then closed a day past its four months.
     social.extend_investigation(investigation, at("2026-11-01"), "2026-11-30")
+    assert list(still_open.values_list("day", "n")) == [(datetime.date(2026, 11, 30), 1)]
     social.close_investigation(investigation, "2026-11-11")
+    assert not DayTally.objects.filter(kind="investigation_open").exists()
     closed = DayTally.objects.get(span="day", kind="investigation_closed", category="")
     assert (closed.day, closed.detail, closed.n) == (datetime.date(2026, 11, 11), "0:1", 1)
     assert tallies.drift() == CLEAN
@@ -222,11 +269,39 @@ def test_the_migrations_fill_the_counts_and_take_them_away(world, people, report
     DayTally.objects.all().delete()
     operation = tallies.filled("referrals", "Investigation", lambda: dashboards.INVESTIGATION_TALLY)
     operation.code(django_apps, None)
-    # The day and the month, for every report and for the report's category.
-    assert DayTally.objects.filter(kind="investigation_started").count() == 4
+    # The day, its part of the month and the month, for every report and for the
+    # report's category.
+    assert DayTally.objects.filter(kind="investigation_started").count() == 6
     assert tallies.drift() == CLEAN
     operation.reverse_code(django_apps, None)
     assert not DayTally.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "unit", "drift"),
+    [
+        (DayTally, "unit", tallies.drift),
+        (ConcernDayCount, "intake_unit", daycounts.drift),
+    ],
+)
+def test_the_migration_adds_up_the_parts_of_months_from_the_days(
+    world, people, report, social, model, unit, drift
+):
+    # Days on either side of each part's first day, and a month's last days.
+    for day in ("2026-07-07", "2026-07-08", "2026-07-21", "2026-07-22", "2026-07-31"):
+        opened(social, report, people, "girl", at(day))
+    parts = model.objects.filter(span=tallies.PART)
+    kept = sorted(parts.values_list("kind", "day", "gender", "detail", "category", "n"))
+    assert {day.day for day in parts.values_list("day", flat=True)} >= {1, 8, 15, 22}
+    operation = tallies.parts_filled(model._meta.app_label, model.__name__, unit)
+    operation.reverse_code(django_apps, SimpleNamespace(connection=connection))
+    assert not parts.exists()
+    assert drift()["missing"]
+    # Run twice: the fill writes again whatever part counts there are.
+    for _run in range(2):
+        operation.code(django_apps, SimpleNamespace(connection=connection))
+    assert sorted(parts.values_list("kind", "day", "gender", "detail", "category", "n")) == kept
+    assert drift() == CLEAN
 
 
 def test_a_save_that_changes_nothing_counted_counts_nothing_again(world, people, report, social):
