@@ -79,10 +79,6 @@ def _row(data, name, key, label, **extra) -> Row:
     return Row(key, label, data[f"cur_{name}"], data[f"prev_{name}"].total, **extra)
 
 
-def _minus(a: Counts, b: Counts) -> Counts:
-    return Counts(a.girl - b.girl, a.boy - b.boy, a.other - b.other)
-
-
 # --- SIP ------------------------------------------------------------------------------------
 
 
@@ -151,7 +147,7 @@ def sips(query: DashboardQuery) -> Table:
             Row(
                 "on_schedule",
                 _("Follow-up not yet past its date"),
-                _minus(now["active"], now["overdue"]),
+                now["active"] - now["overdue"],
                 level=1,
             ),
             Row("overdue", _("Follow-up overdue"), now["overdue"], level=1),
@@ -316,8 +312,8 @@ def absence_investigations(query: DashboardQuery) -> Table:
             "open": Q(closed_on__isnull=True),
         },
     )
-    not_reported = {p: _minus(data[f"{p}_closed"], data[f"{p}_reported"]) for p in PERIODS}
-    not_everyone = {p: _minus(data[f"{p}_closed"], data[f"{p}_everyone"]) for p in PERIODS}
+    not_reported = {p: data[f"{p}_closed"] - data[f"{p}_reported"] for p in PERIODS}
+    not_everyone = {p: data[f"{p}_closed"] - data[f"{p}_everyone"] for p in PERIODS}
     return Table(
         "absence_investigations",
         [

@@ -86,6 +86,9 @@ class Counts:
     def __add__(self, other: Counts) -> Counts:
         return Counts(self.girl + other.girl, self.boy + other.boy, self.other + other.other)
 
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(self.girl - other.girl, self.boy - other.boy, self.other - other.other)
+
     def get(self, column: str) -> int:
         return self.total if column == "total" else getattr(self, column)
 

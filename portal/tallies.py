@@ -643,27 +643,34 @@ def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     )
 
 
-def split_at(counts, day: datetime.date, *, measures: dict) -> dict:
+def split_at(counts, cuts: list[datetime.date], names: list[str], *, measures: dict) -> dict:
     """Like ``dashboards.count_split`` over every count there is in ``counts``,
-    with ``periods`` "before" (the counts of days before ``day``) and "since"
-    (of ``day`` and after): all months but ``day``'s, that month's parts but
-    ``day``'s, and that part's days."""
-    month, part = first_of(MONTH, day), first_of(PART, day)
-    months_after, parts_after = _next_month(month), _next_part(part)
-    in_month = Q(span=PART, day__gte=month, day__lt=months_after)
-    in_part = Q(span=DAY, day__gte=part, day__lt=parts_after)
+    with ``periods`` named ``names`` (one more than the ascending ``cuts``): the
+    counts of days before the first cut, from each cut to the next, and from the
+    last on. Each from its longest count within it: every month but those a cut
+    falls inside, their parts but those a cut falls inside, and those parts' days."""
+    months = sorted({first_of(MONTH, cut) for cut in cuts if cut != first_of(MONTH, cut)})
+    parts = sorted({first_of(PART, cut) for cut in cuts if cut != first_of(PART, cut)})
+
+    def within(span: str, firsts: list[datetime.date]) -> Q:
+        return reduce(
+            operator.or_, (Q(day__gte=first, day__lt=_STEP[span](first)) for first in firsts)
+        )
+
+    bounds = [None, *cuts, None]
+    periods = {
+        name: Q(**({"day__gte": low} if low else {}), **({"day__lt": high} if high else {}))
+        for name, (low, high) in zip(names, itertools.pairwise(bounds), strict=True)
+    }
     return count_split(
         counts,
         gender="gender",
         measures=measures,
-        periods={
-            "before": Q(span=MONTH, day__lt=month)
-            | (in_month & Q(day__lt=part))
-            | (in_part & Q(day__lt=day)),
-            "since": Q(span=MONTH, day__gt=month)
-            | (in_month & Q(day__gt=part))
-            | (in_part & Q(day__gte=day)),
-        },
+        periods=periods,
         weight="n",
-        parts=[Q(span=MONTH) & ~Q(day=month), in_month & ~Q(day=part), in_part],
+        parts=[
+            Q(span=MONTH) & ~Q(day__in=months),
+            *([Q(span=PART) & within(MONTH, months) & ~Q(day__in=parts)] if months else []),
+            *([Q(span=DAY) & within(PART, parts)] if parts else []),
+        ],
     )

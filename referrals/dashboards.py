@@ -528,7 +528,7 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
             },
         )
     missed = _sum(data, "later", "undone")
-    not_extended = {p: _minus(data[f"{p}_due"], data[f"{p}_extended"]) for p in ("cur", "prev")}
+    not_extended = {p: data[f"{p}_due"] - data[f"{p}_extended"] for p in ("cur", "prev")}
     return Table(
         "preliminary_within_14_days",
         [
@@ -563,10 +563,6 @@ def preliminary_within_14_days(query: DashboardQuery) -> Table:
             "An extension for synnerliga skäl is lawful but still counts as not within 14 days."
         ),
     )
-
-
-def _minus(a: Counts, b: Counts) -> Counts:
-    return Counts(a.girl - b.girl, a.boy - b.boy, a.other - b.other)
 
 
 # --- decisions and anmälningsmöten ------------------------------------------------------------
@@ -709,7 +705,7 @@ def _meetings_kept(query: DashboardQuery, reasons: dict[str, Q]) -> dict | None:
         measures={"upcoming": None},
     )
     for p in ("cur", "prev"):
-        passed = _minus(data[f"{p}_scheduled"], data[f"{p}_upcoming"])
+        passed = data[f"{p}_scheduled"] - data[f"{p}_upcoming"]
         data[f"{p}_held"] = data[f"{p}_marked_held"] + passed
     return data
 
@@ -848,7 +844,7 @@ def investigations_finished(query: DashboardQuery) -> Table:
     data = _investigations_kept(query)
     if data is None:
         data = _investigations_counted(query)
-    not_extended = {p: _minus(data[f"{p}_closed"], data[f"{p}_extended"]) for p in ("cur", "prev")}
+    not_extended = {p: data[f"{p}_closed"] - data[f"{p}_extended"] for p in ("cur", "prev")}
     return Table(
         "investigations_finished",
         [
@@ -925,11 +921,11 @@ def _open_kept(query: DashboardQuery) -> dict | None:
     counts = tallies.kept(query, INVESTIGATION_TALLY, OPEN)
     if counts is None:
         return None
-    data = tallies.split_at(counts, query.today, measures={"n": None})
+    data = tallies.split_at(counts, [query.today], ["overdue", "in_time"], measures={"n": None})
     return {
-        "in_time": data["since_n"],
-        "overdue": data["before_n"],
-        "open": data["since_n"] + data["before_n"],
+        "in_time": data["in_time_n"],
+        "overdue": data["overdue_n"],
+        "open": data["in_time_n"] + data["overdue_n"],
     }
 
 
