@@ -114,11 +114,11 @@ def count_split(
     *,
     gender: str,
     measures: dict[str, Q | None],
-    periods: dict[str, Q] | None = None,
+    periods: dict[str, Q | None] | None = None,
     by=None,
     distinct: str | None = None,
     weight: str | None = None,
-    parts: list[Q] | None = None,
+    parts: list[tuple[Q, dict[str, Q]]] | None = None,
 ) -> dict:
     """One query: for each measure, the number of rows split by gender.
 
@@ -130,32 +130,40 @@ def count_split(
     ``{value: {measure: Counts}}``; without, ``{measure: Counts}``. ``distinct``
     counts distinct values of a field instead of rows (when a join repeats rows);
     ``weight`` adds up a field instead (rows that are counts themselves).
-    ``parts`` (disjoint conditions) counts the rows meeting each in a query of its
-    own, all sent as one ``UNION ALL``: a part each index reads on its own, where
-    one condition joined by OR would have the table read row by row.
+    ``parts`` counts the rows meeting each of several disjoint conditions in a
+    query of its own, each with its own conditions for (some of) the periods
+    ``periods`` then names, all sent as one ``UNION ALL``: a part each index reads
+    on its own, where one condition joined by OR would have the table read row by
+    row.
     """
     keys = () if by is None else by if isinstance(by, tuple) else (by,)
-    # Grouped on the stored gender, put in its column here: no expression per row.
-    group: dict[str, Any] = {"g_bucket": F(gender)}
-    if periods:
-        group["g_period"] = _period_label(periods)
-    for i, key in enumerate(keys):
-        group[f"g_by{i}"] = F(key) if isinstance(key, str) else key
-    # Tuples, not dicts: a school panel reads a few thousand groups.
-    grouped = [
-        rows.annotate(**group)
-        .values_list(*group)
-        .annotate(
-            **{
-                f"m_{name}": Sum(weight, filter=cond) if weight else _count(cond, distinct)
-                for name, cond in measures.items()
-            }
+
+    def grouped(rows, periods):
+        # Grouped on the stored gender, put in its column here: no expression per row.
+        group: dict[str, Any] = {"g_bucket": F(gender)}
+        if periods:
+            group["g_period"] = _period_label(periods)
+        for i, key in enumerate(keys):
+            group[f"g_by{i}"] = F(key) if isinstance(key, str) else key
+        # Tuples, not dicts: a school panel reads a few thousand groups.
+        return (
+            rows.annotate(**group)
+            .values_list(*group)
+            .annotate(
+                **{
+                    f"m_{name}": Sum(weight, filter=cond) if weight else _count(cond, distinct)
+                    for name, cond in measures.items()
+                }
+            )
+            .order_by()
         )
-        .order_by()
-        for rows in ([queryset.filter(part) for part in parts] if parts else [queryset])
-    ]
-    # A group may come from several parts: its counts are added up below.
-    rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
+
+    if parts:
+        each = [grouped(queryset.filter(where), own) for where, own in parts]
+        # A group may come from several parts: its counts are added up below.
+        rows = each[0].union(*each[1:], all=True)
+    else:
+        rows = grouped(queryset, periods)
     names = [f"{p}_{m}" for p in periods for m in measures] if periods else list(measures)
     first_by = 2 if periods else 1
     first_measure = first_by + len(keys)

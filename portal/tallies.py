@@ -614,12 +614,6 @@ def _within(days: list[datetime.date], span: str) -> Q:
     return reduce(operator.or_, (Q(day__gte=first, day__lte=last) for first, last in runs))
 
 
-def _within_pieces(by_span: dict[str, list[datetime.date]]) -> Q:
-    """The rows of the counts ``by_span`` names (as ``pieces`` gives them)."""
-    found = [Q(span=span) & _within(days, span) for span, days in by_span.items() if days]
-    return reduce(operator.or_, found) if found else Q(pk__in=[])
-
-
 def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     """Like ``dashboards.count_split`` with ``periods`` named as ``windows``
     (disjoint ``Period``s, or None for none), over ``counts``: rows of counts of
@@ -628,18 +622,24 @@ def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     of months before and after them from the part rows, the days left from the
     day rows (``pieces``)."""
     split = {name: pieces(window) for name, window in windows.items()}
-    wanted = []
+    parts = []
     for span in SPANS:
         every = sorted(day for by_span in split.values() for day in by_span[span])
         if every:
             # The days by value, not as a range: the index finds each day's counts
-            # and reads nothing between them.
-            wanted.append(Q(span=span) & _on_days(every))
-    if not wanted:
+            # and reads nothing between them. Each window's among them by range.
+            own = {name: _within(days[span], span) for name, days in split.items() if days[span]}
+            parts.append((Q(span=span) & _on_days(every), own))
+    if not parts:
         return empty_counts(windows, measures) if by is None else {}
-    periods = {name: _within_pieces(by_span) for name, by_span in split.items()}
     return count_split(
-        counts, gender="gender", measures=measures, periods=periods, by=by, weight="n", parts=wanted
+        counts,
+        gender="gender",
+        measures=measures,
+        periods=dict.fromkeys(windows),
+        by=by,
+        weight="n",
+        parts=parts,
     )
 
 
@@ -662,15 +662,16 @@ def split_at(counts, cuts: list[datetime.date], names: list[str], *, measures: d
         name: Q(**({"day__gte": low} if low else {}), **({"day__lt": high} if high else {}))
         for name, (low, high) in zip(names, itertools.pairwise(bounds), strict=True)
     }
+    wanted = [Q(span=MONTH) & ~Q(day__in=months)]
+    if months:
+        wanted.append(Q(span=PART) & within(MONTH, months) & ~Q(day__in=parts))
+    if parts:
+        wanted.append(Q(span=DAY) & within(PART, parts))
     return count_split(
         counts,
         gender="gender",
         measures=measures,
         periods=periods,
         weight="n",
-        parts=[
-            Q(span=MONTH) & ~Q(day__in=months),
-            *([Q(span=PART) & within(MONTH, months) & ~Q(day__in=parts)] if months else []),
-            *([Q(span=DAY) & within(PART, parts)] if parts else []),
-        ],
+        parts=[(where, periods) for where in wanted],
     )
