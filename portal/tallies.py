@@ -1,6 +1,5 @@
 """Counts kept by day, part of a month and month for the managers' dashboard
-(``DayTally``),
-recounted from their rows whenever a row changes.
+(``DayTally``), recounted from their rows whenever a row changes.
 
 A year of the city is some 150,000 utredningar closed and 60,000 consents
 recorded; counting them for a manager's chosen period reads each one. An app
@@ -21,15 +20,14 @@ Kept by recounting, not by adding differences: when a row is saved or deleted,
 or a row of a model it ``depends`` on changes, every day the row was or is
 counted on is counted again from the rows themselves, its part of a month added
 up again from its days and its month from its parts, in the transaction of the
-change. A day's count is thereby
-right whatever wrote to the rows before, and nothing is subtracted twice. Two
-transactions recounting the same unit's month take turns (an advisory lock on
-PostgreSQL, taken before the count is read). ``bulk_create`` and queryset
-``update()`` send no signal: such a write recounts through ``recounting``, a
-source whose rows are always written so (the reports' dashboard rows) calls
-``recount_rows`` itself, the city-scale generator writes the counts after
-loading, and ``manage.py derived_rows`` checks them (``drift``) and writes them
-again (``rebuild``).
+change. A day's count is thereby right whatever wrote to the rows before, and
+nothing is subtracted twice. Two transactions recounting the same unit's month
+take turns (an advisory lock on PostgreSQL, taken before the count is read).
+``bulk_create`` and queryset ``update()`` send no signal: such a write recounts
+through ``recounting``, a source whose rows are always written so (the reports'
+dashboard rows) calls ``recount_rows`` itself, the city-scale generator writes
+the counts after loading, and ``manage.py derived_rows`` checks them
+(``drift``) and writes them again (``rebuild``).
 
 Counted so: utredningar (``referrals.dashboards``), decisions on an
 anmälningsmöte (``referrals.facts``), consents (``consent.dashboards``) and SIPs
