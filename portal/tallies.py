@@ -87,6 +87,11 @@ def _next_part(day: datetime.date) -> datetime.date:
 _STEP = {DAY: _next_day, PART: _next_part, MONTH: _next_month}
 
 
+def _inside(span: str, first: datetime.date) -> Q:
+    """The rows dated within the count of ``span`` that begins on ``first``."""
+    return Q(day__gte=first, day__lt=_STEP[span](first))
+
+
 def first_of(span: str, day: datetime.date) -> datetime.date:
     """The first day of the count of ``span`` that ``day`` is counted in."""
     if span == MONTH:
@@ -255,7 +260,11 @@ def parts_filled(app_label: str, model_name: str, unit: str):
     earlier migration's fill, which runs today's code) are written again."""
     from django.db.migrations import RunPython
 
+    def empty(apps, schema_editor):
+        apps.get_model(app_label, model_name).objects.filter(span=PART).delete()
+
     def fill(apps, schema_editor):
+        empty(apps, schema_editor)
         model = apps.get_model(app_label, model_name)
         table, unit_column = model._meta.db_table, model._meta.get_field(unit).column
         vendor = schema_editor.connection.vendor
@@ -275,16 +284,12 @@ def parts_filled(app_label: str, model_name: str, unit: str):
         else:
             first = f"date(day, 'start of month', '+' || ({offset}) || ' days')"
         keys = f"kind, {first}, {unit_column}, gender, detail, category"
-        model.objects.filter(span=PART).delete()
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (span, kind, day, {unit_column}, gender, detail, "  # noqa: S608 # nosec B608 - the model's own names
                 f"category, n) SELECT '{PART}', {keys}, SUM(n) FROM {table} "
                 f"WHERE span = '{DAY}' GROUP BY {keys}"
             )
-
-    def empty(apps, schema_editor):
-        apps.get_model(app_label, model_name).objects.filter(span=PART).delete()
 
     return RunPython(fill, empty)
 
@@ -388,9 +393,7 @@ def recount(source: Source, buckets: set[Bucket]) -> None:
 def _add_up(span: str, shorter: str, kind: str, unit: int, first: datetime.date) -> None:
     """Write the count of ``span`` beginning on ``first`` again from the counts
     of the ``shorter`` span within it."""
-    within = DayTally.objects.filter(
-        span=shorter, kind=kind, unit_id=unit, day__gte=first, day__lt=_STEP[span](first)
-    )
+    within = DayTally.objects.filter(_inside(span, first), span=shorter, kind=kind, unit_id=unit)
     added = within.values_list("gender", "detail", "category").annotate(total=models.Sum("n"))
     DayTally.objects.filter(span=span, kind=kind, unit_id=unit, day=first).delete()
     _write(
@@ -651,9 +654,7 @@ def split_at(counts, cuts: list[datetime.date], names: list[str], *, measures: d
     parts = sorted({first_of(PART, cut) for cut in cuts if cut != first_of(PART, cut)})
 
     def within(span: str, firsts: list[datetime.date]) -> Q:
-        return reduce(
-            operator.or_, (Q(day__gte=first, day__lt=_STEP[span](first)) for first in firsts)
-        )
+        return reduce(operator.or_, (_inside(span, first) for first in firsts))
 
     bounds = [None, *cuts, None]
     periods = {
