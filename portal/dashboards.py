@@ -50,7 +50,7 @@ from functools import partial, reduce
 from typing import Any
 
 from django import forms
-from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,8 +117,6 @@ def count_split(
     periods: dict[str, Q | None] | None = None,
     by=None,
     distinct: str | None = None,
-    weight: str | None = None,
-    parts: list[tuple[Q, dict[str, Q]]] | None = None,
 ) -> dict:
     """One query: for each measure, the number of rows split by gender.
 
@@ -128,42 +126,22 @@ def count_split(
     reported as ``"<period>_<measure>"``. With ``by`` (a field path or expression,
     or a tuple of them), the result is keyed by its value (a tuple for a tuple):
     ``{value: {measure: Counts}}``; without, ``{measure: Counts}``. ``distinct``
-    counts distinct values of a field instead of rows (when a join repeats rows);
-    ``weight`` adds up a field instead (rows that are counts themselves).
-    ``parts`` counts the rows meeting each of several disjoint conditions in a
-    query of its own, each with its own conditions for (some of) the periods
-    ``periods`` then names, all sent as one ``UNION ALL``: a part each index reads
-    on its own, where one condition joined by OR would have the table read row by
-    row.
+    counts distinct values of a field instead of rows (when a join repeats rows).
     """
     keys = () if by is None else by if isinstance(by, tuple) else (by,)
-
-    def grouped(rows, periods):
-        # Grouped on the stored gender, put in its column here: no expression per row.
-        group: dict[str, Any] = {"g_bucket": F(gender)}
-        if periods:
-            group["g_period"] = _period_label(periods)
-        for i, key in enumerate(keys):
-            group[f"g_by{i}"] = F(key) if isinstance(key, str) else key
-        # Tuples, not dicts: a school panel reads a few thousand groups.
-        return (
-            rows.annotate(**group)
-            .values_list(*group)
-            .annotate(
-                **{
-                    f"m_{name}": Sum(weight, filter=cond) if weight else _count(cond, distinct)
-                    for name, cond in measures.items()
-                }
-            )
-            .order_by()
-        )
-
-    if parts:
-        each = [grouped(queryset.filter(where), own) for where, own in parts]
-        # A group may come from several parts: its counts are added up below.
-        rows = each[0].union(*each[1:], all=True)
-    else:
-        rows = grouped(queryset, periods)
+    # Grouped on the stored gender, put in its column here: no expression per row.
+    group: dict[str, Any] = {"g_bucket": F(gender)}
+    if periods:
+        group["g_period"] = _period_label(periods)
+    for i, key in enumerate(keys):
+        group[f"g_by{i}"] = F(key) if isinstance(key, str) else key
+    # Tuples, not dicts: a school panel reads a few thousand groups.
+    rows = (
+        queryset.annotate(**group)
+        .values_list(*group)
+        .annotate(**{f"m_{name}": _count(cond, distinct) for name, cond in measures.items()})
+        .order_by()
+    )
     names = [f"{p}_{m}" for p in periods for m in measures] if periods else list(measures)
     first_by = 2 if periods else 1
     first_measure = first_by + len(keys)

@@ -40,22 +40,21 @@ import contextlib
 import datetime
 import itertools
 import operator
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.db import connection, models, transaction
-from django.db.models import Count, Lookup, Q
+from django.db import connection, connections, models, transaction
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from portal.dashboards import (
+    Counts,
     DashboardQuery,
     Period,
     ScopeRule,
-    count_split,
     empty_counts,
 )
 from portal.models import DayTally
@@ -577,34 +576,29 @@ def pieces(window) -> dict[str, list[datetime.date]]:
     return found
 
 
-class OnDays(Lookup):
-    """A date among ``days``: one array on PostgreSQL (``= ANY``), whose plan and
-    parameters stay the same size however many days are asked; a list elsewhere."""
-
-    lookup_name = "on_days"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", [list(value)])
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        days = list(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::date[])", [*lhs_params, days]
-        if not days:
-            return "1 = 0", list(lhs_params)
-        return f"{lhs} IN ({', '.join(['%s'] * len(days))})", [*lhs_params, *days]
+# --- adding up -----------------------------------------------------------------------
 
 
-def _on_days(days: list[datetime.date]) -> OnDays:
-    return OnDays(models.F("day"), days)
+Range = tuple[datetime.date | None, datetime.date | None]
 
 
-def _within(days: list[datetime.date], span: str) -> Q:
-    """The rows on ``days`` (sorted, the first days of counts of ``span``) as
-    ranges of consecutive counts: each row's period is told by a comparison or
-    two, not by searching a list."""
+@dataclass(frozen=True)
+class _Part:
+    """The counts of one span to add up: those on ``days`` (or on any day but
+    ``besides`` within ``ranges``), each counted in the period whose ranges of
+    days (first and last, None for no bound) in ``periods`` hold its day."""
+
+    span: str
+    periods: tuple[tuple[Range, ...], ...]
+    days: tuple[datetime.date, ...] | None = None
+    ranges: tuple[Range, ...] = ()
+    besides: tuple[datetime.date, ...] = ()
+
+
+def _runs(days: list[datetime.date], span: str) -> tuple[Range, ...]:
+    """``days`` (sorted, the first days of counts of ``span``) as ranges of
+    consecutive counts, from the first count's first day to the last one's: a
+    row's period is told by a comparison or two, not by searching a list."""
     step = _STEP[span]
     runs = [[days[0], days[0]]]
     for day in days[1:]:
@@ -612,36 +606,167 @@ def _within(days: list[datetime.date], span: str) -> Q:
             runs[-1][1] = day
         else:
             runs.append([day, day])
-    return reduce(operator.or_, (Q(day__gte=first, day__lte=last) for first, last in runs))
+    return tuple((first, last) for first, last in runs)
+
+
+def _last_day(span: str, first: datetime.date) -> datetime.date:
+    return _STEP[span](first) - datetime.timedelta(days=1)
+
+
+class _Sql:
+    """The SQL of a part's conditions on ``t.c_day``, with its parameters."""
+
+    def __init__(self, db):
+        self.db = db
+        self.params: list = []
+
+    def day(self, value: datetime.date) -> str:
+        self.params.append(self.db.ops.adapt_datefield_value(value))
+        return "%s"
+
+    def between(self, first, last) -> str:
+        bounds = ([f"t.c_day >= {self.day(first)}"] if first else []) + (
+            [f"t.c_day <= {self.day(last)}"] if last else []
+        )
+        return " AND ".join(bounds) or "1 = 1"
+
+    def either(self, ranges) -> str:
+        return "(" + " OR ".join(f"({self.between(*bounds)})" for bounds in ranges) + ")"
+
+    def among(self, days) -> str:
+        if self.db.vendor == "postgresql":
+            # One array: the plan and its parameters stay the same size however
+            # many days are asked.
+            self.params.append([self.db.ops.adapt_datefield_value(d) for d in days])
+            return "t.c_day = ANY(%s::date[])"
+        return f"t.c_day IN ({', '.join(self.day(d) for d in days)})" if days else "1 = 0"
+
+
+def _summed(counts, parts: list[_Part], by: tuple) -> list[tuple]:
+    """The counts' ``n`` added up by gender, period (its index in a part's
+    ``periods``), kind, detail and ``by`` (field paths or expressions), each
+    part read in a ``SELECT`` of its own (an index reads each on its own, where
+    the parts joined by OR would have the table read row by row), all sent as
+    one ``UNION ALL``. The counts' own query is compiled once and read by each
+    part as a subquery, which the database folds into it."""
+    columns = {f"c_{name}": models.F(name) for name in ("span", "day", "gender", "kind", "detail")}
+    columns |= {
+        f"c_by{i}": models.F(key) if isinstance(key, str) else key for i, key in enumerate(by)
+    }
+    inner, inner_params = (
+        counts.values(**columns, c_n=models.F("n")).order_by().query.sql_with_params()
+    )
+    grouped = ["t.c_gender", "t.c_kind", "t.c_detail", *(f"t.c_by{i}" for i in range(len(by)))]
+    db = connections[counts.db]
+    selects, params = [], []
+    for part in parts:
+        sql = _Sql(db)
+        label = " ".join(
+            f"WHEN {sql.either(ranges)} THEN {i}" for i, ranges in enumerate(part.periods) if ranges
+        )
+        case_params = sql.params
+        sql = _Sql(db)
+        sql.params.append(part.span)
+        where = ["t.c_span = %s"]
+        if part.days is not None:
+            where.append(sql.among(part.days))
+        if part.ranges:
+            where.append(sql.either(part.ranges))
+        if part.besides:
+            where.append(f"NOT ({sql.among(part.besides)})")
+        # Every value is a parameter; the text is the compiled query's and fixed names.
+        selects.append(
+            f"SELECT CASE {label} END AS period, {', '.join(grouped)}, SUM(t.c_n) "  # noqa: S608
+            f"FROM ({inner}) t WHERE {' AND '.join(where)} "
+            f"GROUP BY {', '.join(['1', *(str(i) for i in range(2, len(grouped) + 2))])}"
+        )
+        params += [*case_params, *inner_params, *sql.params]
+    with db.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return cursor.fetchall()
+
+
+_LOOKUPS = {
+    "exact": operator.eq,
+    "startswith": str.startswith,
+    "endswith": str.endswith,
+    "in": lambda value, options: value in options,
+}
+
+
+def _test(condition: Q | None) -> Callable[[str, str], bool]:
+    """``condition`` (on ``kind`` and ``detail``: exact, startswith, endswith and in,
+    joined by AND, OR and NOT) as a test of a count's kind and detail."""
+    if condition is None:
+        return lambda kind, detail: True
+    tests = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            tests.append(_test(child))
+            continue
+        path, value = child
+        name, _, lookup = path.partition("__")
+        if name not in ("kind", "detail") or (lookup or "exact") not in _LOOKUPS:
+            raise ValueError(f"A measure of counts cannot test {path!r}.")
+        compare = _LOOKUPS[lookup or "exact"]
+        tests.append(
+            lambda kind, detail, n=name, c=compare, v=value: c(kind if n == "kind" else detail, v)
+        )
+    join = all if condition.connector == Q.AND else any
+    if condition.negated:
+        return lambda kind, detail: not join(t(kind, detail) for t in tests)
+    return lambda kind, detail: join(t(kind, detail) for t in tests)
+
+
+def _keys(by) -> tuple:
+    return () if by is None else by if isinstance(by, tuple) else (by,)
+
+
+def _collected(rows, names: list[str], measures: dict, by) -> dict:
+    """What ``count_split`` gives, from ``_summed``'s rows: the measures' tests
+    made once, each group of counts added to every measure it passes."""
+    single = by is not None and not isinstance(by, tuple)
+    tests = [(measure, _test(condition)) for measure, condition in measures.items()]
+    raw: dict = defaultdict(lambda: defaultdict(Counter))
+    for period, gender, kind, detail, *rest in rows:
+        if period is None:
+            continue
+        n = rest.pop()
+        key = rest[0] if single else (tuple(rest) if by is not None else None)
+        bucket = gender if gender in ("girl", "boy") else "other"
+        split_of = raw[key]
+        for measure, passes in tests:
+            if passes(kind, detail):
+                split_of[f"{names[period]}_{measure}"][bucket] += n or 0
+    every = [f"{p}_{m}" for p in names for m in measures]
+    result = {
+        key: {name: Counts(**split.get(name, {})) for name in every} for key, split in raw.items()
+    }
+    if by is not None:
+        return result
+    return result.get(None, empty_counts(names, measures))
 
 
 def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
     """Like ``dashboards.count_split`` with ``periods`` named as ``windows``
     (disjoint ``Period``s, or None for none), over ``counts``: rows of counts of
-    every span (``span``, ``day``, ``gender``, ``n``) already narrowed to what
-    is asked. A window's whole months come from the month rows, the whole parts
-    of months before and after them from the part rows, the days left from the
-    day rows (``pieces``)."""
-    split = {name: pieces(window) for name, window in windows.items()}
+    every span (``span``, ``day``, ``gender``, ``kind``, ``detail``, ``n``)
+    already narrowed to what is asked; ``measures`` test a count's ``kind`` and
+    ``detail`` (``_test``). A window's whole months come from the month rows,
+    the whole parts of months before and after them from the part rows, the days
+    left from the day rows (``pieces``)."""
+    split = [pieces(window) for window in windows.values()]
     parts = []
     for span in SPANS:
-        every = sorted(day for by_span in split.values() for day in by_span[span])
+        every = sorted(day for by_span in split for day in by_span[span])
         if every:
             # The days by value, not as a range: the index finds each day's counts
             # and reads nothing between them. Each window's among them by range.
-            own = {name: _within(days[span], span) for name, days in split.items() if days[span]}
-            parts.append((Q(span=span) & _on_days(every), own))
+            periods = tuple(_runs(days[span], span) if days[span] else () for days in split)
+            parts.append(_Part(span, periods, days=tuple(every)))
     if not parts:
         return empty_counts(windows, measures) if by is None else {}
-    return count_split(
-        counts,
-        gender="gender",
-        measures=measures,
-        periods=dict.fromkeys(windows),
-        by=by,
-        weight="n",
-        parts=parts,
-    )
+    return _collected(_summed(counts, parts, _keys(by)), list(windows), measures, by)
 
 
 def split_at(counts, cuts: list[datetime.date], names: list[str], *, measures: dict) -> dict:
@@ -652,25 +777,16 @@ def split_at(counts, cuts: list[datetime.date], names: list[str], *, measures: d
     falls inside, their parts but those a cut falls inside, and those parts' days."""
     months = sorted({first_of(MONTH, cut) for cut in cuts if cut != first_of(MONTH, cut)})
     parts = sorted({first_of(PART, cut) for cut in cuts if cut != first_of(PART, cut)})
-
-    def within(span: str, firsts: list[datetime.date]) -> Q:
-        return reduce(operator.or_, (_inside(span, first) for first in firsts))
-
     bounds = [None, *cuts, None]
-    periods = {
-        name: Q(**({"day__gte": low} if low else {}), **({"day__lt": high} if high else {}))
-        for name, (low, high) in zip(names, itertools.pairwise(bounds), strict=True)
-    }
-    wanted = [Q(span=MONTH) & ~Q(day__in=months)]
-    if months:
-        wanted.append(Q(span=PART) & within(MONTH, months) & ~Q(day__in=parts))
-    if parts:
-        wanted.append(Q(span=DAY) & within(PART, parts))
-    return count_split(
-        counts,
-        gender="gender",
-        measures=measures,
-        periods=periods,
-        weight="n",
-        parts=[(where, periods) for where in wanted],
+    periods = tuple(
+        ((low, high - datetime.timedelta(days=1) if high else None),)
+        for low, high in itertools.pairwise(bounds)
     )
+    wanted = [_Part(MONTH, periods, besides=tuple(months))]
+    if months:
+        ranges = tuple((first, _last_day(MONTH, first)) for first in months)
+        wanted.append(_Part(PART, periods, ranges=ranges, besides=tuple(parts)))
+    if parts:
+        ranges = tuple((first, _last_day(PART, first)) for first in parts)
+        wanted.append(_Part(DAY, periods, ranges=ranges))
+    return _collected(_summed(counts, wanted, ()), names, measures, None)
