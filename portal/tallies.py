@@ -727,6 +727,8 @@ def _collected(rows, names: list[str], measures: dict, by) -> dict:
     made once, each group of counts added to every measure it passes."""
     single = by is not None and not isinstance(by, tuple)
     tests = [(measure, _test(condition)) for measure, condition in measures.items()]
+    # The names each kind and detail adds to in each period: tested once, not per group.
+    adds_to: dict[tuple, list[str]] = {}
     raw: dict = defaultdict(lambda: defaultdict(Counter))
     for period, gender, kind, detail, *rest in rows:
         if period is None:
@@ -735,9 +737,13 @@ def _collected(rows, names: list[str], measures: dict, by) -> dict:
         key = rest[0] if single else (tuple(rest) if by is not None else None)
         bucket = gender if gender in ("girl", "boy") else "other"
         split_of = raw[key]
-        for measure, passes in tests:
-            if passes(kind, detail):
-                split_of[f"{names[period]}_{measure}"][bucket] += n or 0
+        found = adds_to.get((period, kind, detail))
+        if found is None:
+            found = adds_to[(period, kind, detail)] = [
+                f"{names[period]}_{measure}" for measure, passes in tests if passes(kind, detail)
+            ]
+        for name in found:
+            split_of[name][bucket] += n or 0
     every = [f"{p}_{m}" for p in names for m in measures]
     result = {
         key: {name: Counts(**split.get(name, {})) for name in every} for key, split in raw.items()
