@@ -200,13 +200,25 @@ def _counted(source: Source, measure: Measure, rows: models.QuerySet) -> Counter
     return counts
 
 
-def _with_spans(counts: Counter) -> Counter:
-    """The day counts and the counts of parts and months they add up to."""
-    longer: Counter = Counter()
+def with_spans(counts: Counter) -> Counter:
+    """The day counts and the counts of parts and months they add up to. Millions
+    of counts when the city is generated: each day's parts and months are found
+    once, and plain dictionaries are added to."""
+    longer: dict = {}
+    add = longer.get
+    spans_by_day: dict[datetime.date, list[tuple[str, datetime.date]]] = {}
     for (_span, kind, day, *rest), n in counts.items():
-        for span in (PART, MONTH):
-            longer[(span, kind, first_of(span, day), *rest)] += n
-    return counts + longer
+        spans = spans_by_day.get(day)
+        if spans is None:
+            spans = spans_by_day[day] = [(span, first_of(span, day)) for span in (PART, MONTH)]
+        for span, first in spans:
+            key = (span, kind, first, *rest)
+            longer[key] = add(key, 0) + n
+    # The spans' keys differ, so nothing is added twice.
+    every: Counter = Counter()
+    dict.update(every, counts)
+    dict.update(every, longer)
+    return every
 
 
 def counted(source: Source, rows: models.QuerySet, kinds=None) -> Counter:
@@ -216,7 +228,7 @@ def counted(source: Source, rows: models.QuerySet, kinds=None) -> Counter:
     for measure in source.measures:
         if kinds is None or measure.kind in kinds:
             counts.update(_counted(source, measure, rows))
-    return _with_spans(counts)
+    return with_spans(counts)
 
 
 def source_counts() -> Counter:

@@ -83,28 +83,37 @@ READS = [
 BATCH = 1_000
 
 
-def _local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
+def _local_day(moment: datetime.datetime, zone) -> datetime.date:
+    return moment.astimezone(zone).date()
+
+
+def _day_keys(row: dict) -> list[Key]:
+    """The day counts one report's dashboard row adds to (``row``: at least the
+    fields of ``READS``), for every report and for each category it names."""
+    codes = [code for code, bit in CATEGORY_BITS.items() if row["categories"] & bit]
+    keys: list[Key] = []
+    for kind, day, *rest in _by_day(row, codes):
+        categories = ["", *codes] if kind in BY_CATEGORY else [""]
+        keys += [(tallies.DAY, kind, day, *rest, code) for code in categories]
+    return keys
 
 
 def contributions(row: dict) -> list[Key]:
-    """The counts one report's dashboard row adds to (``row``: at least the
-    fields of ``READS``), each by its day, its part of a month and its month, for
-    every report and for each category the report names."""
-    codes = [code for code, bit in CATEGORY_BITS.items() if row["categories"] & bit]
-    days = _by_day(row, codes)
-    keys: list[Key] = []
-    for kind, day, *rest in days:
-        categories = ["", *codes] if kind in BY_CATEGORY else [""]
-        for span, first in tallies.spans_of(day):
-            keys += [(span, kind, first, *rest, code) for code in categories]
-    return keys
+    """The counts one report's dashboard row adds to, each by its day, its part
+    of a month and its month (``_day_keys``)."""
+    return [
+        (span, kind, first, *rest)
+        for _day, kind, day, *rest in _day_keys(row)
+        for span, first in tallies.spans_of(day)
+    ]
 
 
 def _by_day(row: dict, codes: list[str]) -> list[tuple]:
     """The counts by day (``codes``: the categories the report names)."""
     unit, gender = row["intake_unit_id"], row["gender"]
-    received = _local_day(row["received_at"])
+    # The zone once per report: a million reports when the city is generated.
+    zone = timezone.get_current_timezone()
+    received = _local_day(row["received_at"], zone)
     school = row["reporting_unit_id"]
     reported_by = f"school:{school}" if school is not None else f"channel:{row['channel']}"
     keys: list[tuple] = [
@@ -115,7 +124,7 @@ def _by_day(row: dict, codes: list[str]) -> list[tuple]:
     assessed = row["protection_assessed_at"]
     if assessed is None:
         protection = "undone"
-    elif _local_day(assessed) <= row["protection_due_on"]:
+    elif _local_day(assessed, zone) <= row["protection_due_on"]:
         protection = "on_time"
     else:
         protection = "late"
@@ -125,10 +134,10 @@ def _by_day(row: dict, codes: list[str]) -> list[tuple]:
     if decided is None:
         preliminary = "undone"
     else:
-        days = (_local_day(decided) - received).days
+        day = _local_day(decided, zone)
+        days = (day - received).days
         preliminary = "within" if days <= rules.PRELIMINARY_ASSESSMENT_DAYS else "later"
         flagged = 1 if row["flagged"] else 0
-        day = _local_day(decided)
         keys.append(("decided", day, unit, gender, f"{row['decision']}:{flagged}"))
         keys.append(("decided_days", day, unit, gender, str(days)))
     keys.append(("preliminary", fourteenth, unit, gender, preliminary))
@@ -180,8 +189,13 @@ def stored() -> Counter:
 
 
 def source() -> Counter:
-    """What the counts should be, from every report's dashboard row."""
-    return _counts(ConcernFact.objects.values(*READS).iterator(chunk_size=10_000))
+    """What the counts should be, from every report's dashboard row: the days
+    counted from the rows, their parts and months added up from the days (a
+    third of the work of counting each row three times)."""
+    days: Counter = Counter()
+    for row in ConcernFact.objects.values(*READS).iterator(chunk_size=10_000):
+        days.update(_day_keys(row))
+    return tallies.with_spans(days)
 
 
 def drift() -> dict[str, list[Key]]:
