@@ -128,7 +128,7 @@ def count_split(
     ``{value: {measure: Counts}}``; without, ``{measure: Counts}``. ``distinct``
     counts distinct values of a field instead of rows (when a join repeats rows).
     """
-    keys = () if by is None else by if isinstance(by, tuple) else (by,)
+    keys = by_keys(by)
     # Grouped on the stored gender, put in its column here: no expression per row.
     group: dict[str, Any] = {"g_bucket": F(gender)}
     if periods:
@@ -158,6 +158,17 @@ def count_split(
         for offset, measure in enumerate(measures, start=first_measure):
             split = split_of[f"{period}_{measure}" if periods else measure]
             split[bucket] = split.get(bucket, 0) + (row[offset] or 0)
+    return split_counts(raw, names, by)
+
+
+def by_keys(by) -> tuple:
+    """``count_split``'s ``by`` as a tuple of keys (empty for none)."""
+    return () if by is None else by if isinstance(by, tuple) else (by,)
+
+
+def split_counts(raw: dict, names: list[str], by) -> dict:
+    """What ``count_split`` gives from ``raw`` (``{by value: {name: {gender: n}}}``,
+    None for the value without ``by``): every name's ``Counts`` for each value."""
     result = {
         key: {name: Counts(**split.get(name, {})) for name in names} for key, split in raw.items()
     }

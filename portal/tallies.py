@@ -51,11 +51,12 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from portal.dashboards import (
-    Counts,
     DashboardQuery,
     Period,
     ScopeRule,
+    by_keys,
     empty_counts,
+    split_counts,
 )
 from portal.models import DayTally
 
@@ -210,7 +211,7 @@ def with_spans(counts: Counter) -> Counter:
     for (_span, kind, day, *rest), n in counts.items():
         spans = spans_by_day.get(day)
         if spans is None:
-            spans = spans_by_day[day] = [(span, first_of(span, day)) for span in (PART, MONTH)]
+            spans = spans_by_day[day] = [(s, f) for s, f in spans_of(day) if s != DAY]
         for span, first in spans:
             key = (span, kind, first, *rest)
             longer[key] = add(key, 0) + n
@@ -655,8 +656,9 @@ class _Sql:
 
 
 def _summed(counts, parts: list[_Part], by: tuple) -> list[tuple]:
-    """The counts' ``n`` added up by gender, period (its index in a part's
-    ``periods``), kind, detail and ``by`` (field paths or expressions), each
+    """Rows of (period, gender, kind, detail, *``by``, n): the counts' ``n``
+    added up by the period (its index in a part's ``periods``), gender, kind,
+    detail and ``by`` (field paths or expressions), each
     part read in a ``SELECT`` of its own (an index reads each on its own, where
     the parts joined by OR would have the table read row by row), all sent as
     one ``UNION ALL``. The counts' own query is compiled once and read by each
@@ -730,10 +732,6 @@ def _test(condition: Q | None) -> Callable[[str, str], bool]:
     return lambda kind, detail: join(t(kind, detail) for t in tests)
 
 
-def _keys(by) -> tuple:
-    return () if by is None else by if isinstance(by, tuple) else (by,)
-
-
 def _collected(rows, names: list[str], measures: dict, by) -> dict:
     """What ``count_split`` gives, from ``_summed``'s rows: the measures' tests
     made once, each group of counts added to every measure it passes."""
@@ -756,13 +754,7 @@ def _collected(rows, names: list[str], measures: dict, by) -> dict:
             ]
         for name in found:
             split_of[name][bucket] += n or 0
-    every = [f"{p}_{m}" for p in names for m in measures]
-    result = {
-        key: {name: Counts(**split.get(name, {})) for name in every} for key, split in raw.items()
-    }
-    if by is not None:
-        return result
-    return result.get(None, empty_counts(names, measures))
+    return split_counts(raw, [f"{p}_{m}" for p in names for m in measures], by)
 
 
 def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
@@ -784,7 +776,7 @@ def added_up(counts, windows: dict, *, measures: dict, by=None) -> dict:
             parts.append(_Part(span, periods, days=tuple(every)))
     if not parts:
         return empty_counts(windows, measures) if by is None else {}
-    return _collected(_summed(counts, parts, _keys(by)), list(windows), measures, by)
+    return _collected(_summed(counts, parts, by_keys(by)), list(windows), measures, by)
 
 
 def split_at(counts, cuts: list[datetime.date], names: list[str], *, measures: dict) -> dict:
