@@ -416,6 +416,45 @@ class DayTally(models.Model):
         return " ".join(map(str, (*key, self.category)))
 
 
+class CityDayTally(models.Model):
+    """``DayTally``'s counts added up over every unit: the whole city's managers
+    read these, a thirteenth of the rows or fewer (``portal.tallies``). Kept in
+    the same transaction as the units' counts, by the difference each recount
+    makes to them."""
+
+    span = models.CharField(max_length=5, choices=DayTally.SPANS)
+    kind = models.CharField(max_length=30)
+    day = models.DateField()
+    gender = models.CharField(max_length=10)
+    detail = models.CharField(max_length=40, blank=True)
+    category = models.CharField(max_length=20, blank=True, default="")
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("daily count of the city")
+        verbose_name_plural = _("daily counts of the city")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "kind", "day", "gender", "detail", "category"],
+                name="city_day_tally_key",
+            ),
+        ]
+        indexes = [
+            # A kind's days (or months) for a category, read from the index alone.
+            models.Index(
+                fields=["span", "kind", "category", "day"],
+                include=["gender", "detail", "n"],
+                name="city_day_tally_read",
+            ),
+            # The counts a write brought to nought, deleted after it: empty between writes.
+            models.Index(fields=["day"], condition=Q(n=0), name="city_day_tally_nought"),
+        ]
+
+    def __str__(self):
+        key = (self.span, self.kind, self.day, self.gender, self.detail, self.category)
+        return " ".join(map(str, key))
+
+
 # The access log lives in its own module (portal/audit_models.py).
 from portal.audit_models import AccessLog, AccessLogSubject  # noqa: E402, F401
 

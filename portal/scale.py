@@ -348,9 +348,9 @@ class ScaleSeeder:
         """The rows other apps derive from what was loaded (written without the
         model signals that keep them otherwise)."""
         from portal import tallies
-        from portal.models import DayTally
+        from portal.models import CityDayTally, DayTally
         from referrals import daycounts, facts, reach
-        from referrals.models import ConcernDayCount
+        from referrals.models import CityConcernDayCount, ConcernDayCount
 
         self.progress("pupils reached by districts", 0, 1)
         reach.rebuild()
@@ -359,10 +359,15 @@ class ScaleSeeder:
         facts.rebuild()
         self.progress("dashboard rows of the reports", 1, 1)
         self.progress("daily counts of the reports", 0, 1)
-        self.write_counts(ConcernDayCount, daycounts.KEY_FIELDS, daycounts.source())
+        counts = daycounts.source()
+        self.write_counts(ConcernDayCount, daycounts.KEY_FIELDS, counts)
+        self.write_counts(CityConcernDayCount, tallies.CITY_FIELDS, tallies.citywide(counts))
+        del counts
         self.progress("daily counts of the reports", 1, 1)
         self.progress("daily counts of utredningar, consents, meetings and SIPs", 0, 1)
-        self.write_counts(DayTally, tallies.KEY_FIELDS, tallies.source_counts())
+        counts = tallies.source_counts()
+        self.write_counts(DayTally, tallies.KEY_FIELDS, counts)
+        self.write_counts(CityDayTally, tallies.CITY_FIELDS, tallies.citywide(counts))
         self.progress("daily counts of utredningar, consents, meetings and SIPs", 1, 1)
 
     def write_counts(self, model, key_fields: list[str], counts) -> None:

@@ -12,6 +12,12 @@ the whole month. A period is then its whole months, the whole parts before and
 after them and at most nine days at either end (``added_up``): a few hundred
 rows instead of a year's, and a 30-day period's parts instead of its days.
 
+The same counts are kept added up over every unit (``CityDayTally``, the
+same key without the unit): the whole city's managers read those, a sixth of
+the rows (``narrowed``). A recount adds the difference it made to the units'
+counts to the city's in the same transaction (``add_to``, an upsert: two
+units' recounts may add to one city count side by side).
+
 A source with a ``categories`` field (one bit per category, as in
 ``referrals.models.CATEGORY_BITS``) is counted again for each category a row
 names, so that a category filter adds up counts too.
@@ -44,7 +50,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, connections, models, transaction
+from django.db import connection, connections, models, router, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -58,7 +64,7 @@ from portal.dashboards import (
     empty_counts,
     split_counts,
 )
-from portal.models import DayTally
+from portal.models import CityDayTally, DayTally
 
 DAY, PART, MONTH = "day", "part", "month"
 #: From the longest: a period is added up from whole months, then whole parts.
@@ -68,6 +74,10 @@ PART_STARTS = (1, 8, 15, 22)
 #: A count's key: span, kind, day, unit, gender, detail, category.
 Key = tuple[str, str, datetime.date, int, str, str, str]
 KEY_FIELDS = ["span", "kind", "day", "unit_id", "gender", "detail", "category"]
+#: A count of the whole city's key: the same without the unit.
+CITY_FIELDS = ["span", "kind", "day", "gender", "detail", "category"]
+#: Counts changed per statement (eight parameters each, well within SQLite's limit).
+BATCH = 1_000
 
 
 def _next_day(day: datetime.date) -> datetime.date:
@@ -253,14 +263,22 @@ def filled(
     which runs today's code) are written again."""
     from django.db.migrations import RunPython
 
+    def tables(apps) -> list[tuple[type[models.Model], list[str]]]:
+        found = [(apps.get_model("portal", "DayTally"), KEY_FIELDS)]
+        with contextlib.suppress(LookupError):  # before the city's counts were kept
+            found.append((apps.get_model("portal", "CityDayTally"), CITY_FIELDS))
+        return found
+
     def empty(apps, schema_editor):
-        tally = apps.get_model("portal", "DayTally")
-        tally.objects.filter(kind__in=kinds or source_of().kinds).delete()
+        for tally, _fields in tables(apps):
+            tally.objects.filter(kind__in=kinds or source_of().kinds).delete()
 
     def fill(apps, schema_editor):
         empty(apps, schema_editor)
         rows = apps.get_model(app_label, model_name).objects.all()
-        _write(counted(source_of(), rows, kinds), apps.get_model("portal", "DayTally"))
+        counts = counted(source_of(), rows, kinds)
+        for tally, fields in tables(apps):
+            _write(counts if fields is KEY_FIELDS else citywide(counts), tally, fields)
 
     return RunPython(fill, empty)
 
@@ -310,14 +328,28 @@ def _kinds() -> list[str]:
     return [kind for source in _sources for kind in source.kinds]
 
 
-def stored() -> Counter:
-    rows = DayTally.objects.filter(kind__in=_kinds()).values_list(*KEY_FIELDS, "n")
+def stored_of(rows: models.QuerySet, fields: list[str]) -> Counter:
+    """The counts ``rows`` hold, by their key (``fields``)."""
+    rows = rows.values_list(*fields, "n")
     return Counter({tuple(row[:-1]): row[-1] for row in rows.iterator(chunk_size=10_000)})
 
 
-def drift() -> dict[str, list[Key]]:
-    """Counts that are ``missing``, ``extra`` or ``wrong``; empty when all is well."""
-    have, want = stored(), source_counts()
+def stored() -> Counter:
+    return stored_of(DayTally.objects.filter(kind__in=_kinds()), KEY_FIELDS)
+
+
+def citywide(counts: Counter) -> Counter:
+    """``counts`` (keyed by span, kind, day, unit, gender, detail and category, as
+    both tables of the units' counts are) added up over the units."""
+    city: dict = {}
+    add = city.get
+    for (span, kind, day, _unit, *rest), n in counts.items():
+        key = (span, kind, day, *rest)
+        city[key] = add(key, 0) + n
+    return Counter({key: n for key, n in city.items() if n})
+
+
+def _differences(have: Counter, want: Counter) -> dict[str, list]:
     return {
         "missing": sorted(key for key in want if key not in have),
         "extra": sorted(key for key in have if key not in want),
@@ -325,23 +357,99 @@ def drift() -> dict[str, list[Key]]:
     }
 
 
-def _write(counts: Counter, tally: type[models.Model] = DayTally) -> None:
+def compared(have: Counter, want: Counter, city: Counter) -> dict[str, list]:
+    """The counts that are ``missing``, ``extra`` or ``wrong`` (empty when all is
+    well): the units' as they are (``have``) against what they should be
+    (``want``), then the city's (``city``, each key given beginning "city")
+    against the units' that should be, added up."""
+    found = _differences(have, want)
+    for name, keys in _differences(city, citywide(want)).items():
+        found[name] += [("city", *key) for key in keys]
+    return found
+
+
+def drift() -> dict[str, list[Key]]:
+    """Counts that are ``missing``, ``extra`` or ``wrong``; empty when all is well."""
+    city = stored_of(CityDayTally.objects.filter(kind__in=_kinds()), CITY_FIELDS)
+    return compared(stored(), source_counts(), city)
+
+
+def add_to(model: type[models.Model], fields: list[str], change: Counter) -> None:
+    """Add ``change`` (a difference for each key of ``fields``) to the counts of
+    ``model``, each key's in place (an upsert): two transactions may add to one
+    count side by side. In the order of the keys, so that two writes lock the
+    rows they share in one order; counts brought to nought are deleted after."""
+    changes = sorted((key, n) for key, n in change.items() if n)
+    if not changes:
+        return
+    db = connections[router.db_for_write(model)]
+    table = model._meta.db_table
+    keys = ", ".join(model._meta.get_field(name).column for name in fields)
+    one = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    with db.cursor() as cursor:
+        for start in range(0, len(changes), BATCH):
+            batch = changes[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({keys}, n) VALUES {', '.join([one] * len(batch))} "  # noqa: S608 # nosec B608 - names are the model's own
+                f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                [value for key, n in batch for value in (*key, n)],
+            )
+    day = fields.index("day")
+    model.objects.filter(n=0).filter(day__in={key[day] for key, _n in changes}).delete()
+
+
+def _write(
+    counts: Counter, tally: type[models.Model] = DayTally, fields: list[str] = KEY_FIELDS
+) -> None:
+    """``counts`` (by the key ``fields``) written to ``tally`` in bulk."""
     tally.objects.bulk_create(
-        (tally(**dict(zip(KEY_FIELDS, key, strict=True)), n=n) for key, n in counts.items() if n),
+        (tally(**dict(zip(fields, key, strict=True)), n=n) for key, n in counts.items() if n),
         batch_size=5_000,
     )
 
 
-@transaction.atomic
-def rebuild() -> int:
-    """Every count again from the rows; returns the number of counts."""
-    DayTally.objects.filter(kind__in=_kinds()).delete()
-    counts = source_counts()
-    _write(counts)
+def write_all(model, fields: list[str], counts: Counter) -> None:
+    """``counts`` (by the key ``fields``) written to ``model`` in bulk, and the
+    table analysed."""
+    _write(counts, model, fields)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {DayTally._meta.db_table}")
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Every count again from the rows, the units' and the city's; returns the
+    number of the units' counts."""
+    DayTally.objects.filter(kind__in=_kinds()).delete()
+    CityDayTally.objects.filter(kind__in=_kinds()).delete()
+    counts = source_counts()
+    write_all(DayTally, KEY_FIELDS, counts)
+    write_all(CityDayTally, CITY_FIELDS, citywide(counts))
     return len(counts)
+
+
+def city_filled(app_label: str, model_name: str, city_name: str):
+    """A migration's operation that writes the counts of the city (the model
+    ``city_name``) again from the units' (``model_name``), added up in the
+    database, and deletes them when the migration is reversed."""
+    from django.db.migrations import RunPython
+
+    def empty(apps, schema_editor):
+        apps.get_model(app_label, city_name).objects.all().delete()
+
+    def fill(apps, schema_editor):
+        empty(apps, schema_editor)
+        table = apps.get_model(app_label, model_name)._meta.db_table
+        city = apps.get_model(app_label, city_name)._meta.db_table
+        keys = ", ".join(CITY_FIELDS)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {city} ({keys}, n) SELECT {keys}, SUM(n) FROM {table} "  # noqa: S608 # nosec B608 - the models' own names
+                f"GROUP BY {keys} HAVING SUM(n) <> 0"
+            )
+
+    return RunPython(fill, empty)
 
 
 # --- keeping ------------------------------------------------------------------------------
@@ -385,6 +493,8 @@ def recount(source: Source, buckets: set[Bucket]) -> None:
     if not buckets:
         return
     measures = {m.kind: m for m in source.measures}
+    # What the recount changed, added to the city's counts after.
+    change: Counter = Counter()
     with transaction.atomic():
         months = sorted({(kind, unit, first_of(MONTH, day)) for kind, unit, day in buckets})
         # In one order: two transactions wait for each other, never in a circle.
@@ -395,27 +505,35 @@ def recount(source: Source, buckets: set[Bucket]) -> None:
             on_day = Period(day, day)
             on_day = on_day.moments if _is_moment(source, measure) else on_day.dates
             rows = source.model.objects.filter(on_day(measure.date), **{source.unit: unit})
-            DayTally.objects.filter(span=DAY, kind=kind, unit_id=unit, day=day).delete()
-            _write(_counted(source, measure, rows))
+            day_counts = DayTally.objects.filter(span=DAY, kind=kind, unit_id=unit, day=day)
+            _replace(day_counts, _counted(source, measure, rows), change)
         for span, shorter in ((PART, DAY), (MONTH, PART)):
             for kind, unit, first in sorted({(k, u, first_of(span, d)) for k, u, d in buckets}):
-                _add_up(span, shorter, kind, unit, first)
+                _add_up(span, shorter, kind, unit, first, change)
+        add_to(CityDayTally, CITY_FIELDS, citywide(change))
 
 
-def _add_up(span: str, shorter: str, kind: str, unit: int, first: datetime.date) -> None:
+def _replace(rows: models.QuerySet, counts: Counter, change: Counter) -> None:
+    """Write ``counts`` in place of the counts ``rows``, adding the difference to
+    ``change``."""
+    change.update(counts)
+    change.subtract(stored_of(rows, KEY_FIELDS))
+    rows.delete()
+    _write(counts)
+
+
+def _add_up(span: str, shorter: str, kind: str, unit: int, first: datetime.date, change) -> None:
     """Write the count of ``span`` beginning on ``first`` again from the counts
-    of the ``shorter`` span within it."""
+    of the ``shorter`` span within it, adding the difference to ``change``."""
     within = DayTally.objects.filter(_inside(span, first), span=shorter, kind=kind, unit_id=unit)
     added = within.values_list("gender", "detail", "category").annotate(total=models.Sum("n"))
-    DayTally.objects.filter(span=span, kind=kind, unit_id=unit, day=first).delete()
-    _write(
-        Counter(
-            {
-                (span, kind, first, unit, gender, detail, category): n
-                for gender, detail, category, n in added.order_by()
-            }
-        )
+    counts = Counter(
+        {
+            (span, kind, first, unit, gender, detail, category): n
+            for gender, detail, category, n in added.order_by()
+        }
     )
+    _replace(DayTally.objects.filter(span=span, kind=kind, unit_id=unit, day=first), counts, change)
 
 
 _BEFORE = "_tally_before"
@@ -547,14 +665,24 @@ def keep(source: Source) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def narrowed(query: DashboardQuery, counts: models.QuerySet, unit: str, category: str):
+def narrowed(
+    query: DashboardQuery,
+    counts: models.QuerySet,
+    unit: str,
+    category: str,
+    city: models.QuerySet | None = None,
+):
     """Rows of counts of every span (``counts``) within the manager's scope and
     district filter, for ``category`` ("" for every row); None when only the rows
     themselves can answer. Counts have a unit (``unit``: its foreign key's name)
     and no school: they serve a district's or the city's managers, not a unit's
-    (whose scope may reach rows through another unit), and no chosen school."""
+    (whose scope may reach rows through another unit), and no chosen school.
+    ``city``: the same counts added up over the units, read instead for the whole
+    city (a city manager, no district chosen)."""
     if query.scope.manager_unit_ids or query.filters.school:
         return None
+    if city is not None and query.scope.manager_city and not query.filters.district:
+        return city.filter(category=category)
     return query.restrict(
         counts.filter(category=category),
         ScopeRule(districts=(), units=(), district_units=(f"{unit}_id",)),
@@ -566,7 +694,13 @@ def kept(query: DashboardQuery, source: Source, *kinds: str):
     """The counts of ``kinds`` within the manager's scope and filters, or None when
     only the rows themselves can answer."""
     category = (query.filters.category or "") if source.categories else ""
-    return narrowed(query, DayTally.objects.filter(kind__in=kinds), "unit", category)
+    return narrowed(
+        query,
+        DayTally.objects.filter(kind__in=kinds),
+        "unit",
+        category,
+        city=CityDayTally.objects.filter(kind__in=kinds),
+    )
 
 
 def pieces(window) -> dict[str, list[datetime.date]]:

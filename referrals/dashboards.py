@@ -66,6 +66,7 @@ from referrals import facts, investigation_categories
 from referrals.facts import has_category
 from referrals.models import (
     CATEGORY_BITS,
+    CityConcernDayCount,
     ConcernCategory,
     ConcernDayCount,
     ConcernFact,
@@ -148,15 +149,17 @@ def _due_days(query: DashboardQuery, field: str):
     return window
 
 
-def _day_counts(query: DashboardQuery, *kinds: str):
+def _day_counts(query: DashboardQuery, *kinds: str, by_unit: bool = False):
     """The daily counts of ``kinds`` (referrals.daycounts, by intake unit) within the
-    manager's scope, the counts kept for a chosen category; None when only the
-    reports' own rows can answer."""
+    manager's scope, the counts kept for a chosen category; for the whole city
+    those added up over the units, unless the counts are split ``by_unit``. None
+    when only the reports' own rows can answer."""
     return tallies.narrowed(
         query,
         ConcernDayCount.objects.filter(kind__in=kinds),
         "intake_unit",
         query.filters.category or "",
+        city=None if by_unit else CityConcernDayCount.objects.filter(kind__in=kinds),
     )
 
 
@@ -167,11 +170,13 @@ def _added_up(
     *,
     measures: dict[str, Q | None],
     by=None,
+    by_unit: bool = False,
 ) -> dict | None:
     """Like ``count_split`` with ``periods`` named as ``windows`` (disjoint), over the
-    daily and monthly counts of ``kinds`` (``portal.tallies.added_up``). None when
-    only the reports' own rows can answer."""
-    counts = _day_counts(query, *kinds)
+    daily and monthly counts of ``kinds`` (``portal.tallies.added_up``); ``by_unit``
+    when ``by`` reads the intake unit. None when only the reports' own rows can
+    answer."""
+    counts = _day_counts(query, *kinds, by_unit=by_unit)
     if counts is None:
         return None
     return tallies.added_up(counts, windows, measures=measures, by=by)
@@ -370,7 +375,12 @@ def concerns_by_category(query: DashboardQuery) -> Table:
 
 def concerns_by_district(query: DashboardQuery) -> Table:
     data = _added_up(
-        query, ("received",), _windows(query), measures={"n": None}, by="intake_unit__district_id"
+        query,
+        ("received",),
+        _windows(query),
+        measures={"n": None},
+        by="intake_unit__district_id",
+        by_unit=True,
     )
     if data is None:
         data = _received_in_periods(query, "intake_unit__district_id")

@@ -29,7 +29,10 @@ so that a manager's category filter adds up counts as well. The counts are deriv
 from the reports' dashboard rows, never decided: when ``referrals.facts``
 rewrites a report's row it hands the old and the new row here, and the
 difference is added in the same transaction (the row is locked first, so two
-writes about one report cannot both subtract the same old row). ``rebuild()``
+writes about one report cannot both subtract the same old row), to the intake
+unit's counts and to the whole city's (``CityConcernDayCount``: the same key
+without the unit, which the city's managers read: a school's reports are
+counted once, not once per intake unit they went to). ``rebuild()``
 writes them all again from the dashboard rows and ``drift()`` compares
 (``manage.py derived_rows``).
 """
@@ -40,11 +43,11 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from portal import rules, tallies
-from referrals.models import CATEGORY_BITS, ConcernDayCount, ConcernFact
+from referrals.models import CATEGORY_BITS, CityConcernDayCount, ConcernDayCount, ConcernFact
 
 #: A count's key: span, kind, day, intake unit, gender, detail, category.
 Key = tuple[str, str, datetime.date, int, str, str, str]
@@ -79,8 +82,6 @@ READS = [
     "flagged",
     "extended",
 ]
-#: Counts changed per statement (eight parameters each, well within SQLite's limit).
-BATCH = 1_000
 
 
 def _local_day(moment: datetime.datetime, zone) -> datetime.date:
@@ -158,34 +159,12 @@ def apply(old: Iterable[dict], new: Iterable[dict]) -> None:
     ``old`` ones did (each row a dict with the fields of ``READS``)."""
     delta = _counts(new)
     delta.subtract(_counts(old))
-    # In the order of their keys: two writes lock the rows they share in one order.
-    changes = sorted((key, n) for key, n in delta.items() if n)
-    if not changes:
-        return
-    table = ConcernDayCount._meta.db_table
-    columns = ", ".join([*KEY_FIELDS, "n"])
-    keys = ", ".join(KEY_FIELDS)
-    one = "(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 1)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), BATCH):
-            batch = changes[start : start + BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608 # nosec B608 - names are the model's own
-                f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
-                [value for key, n in batch for value in (*key, n)],
-            )
-    ConcernDayCount.objects.filter(n=0).filter(day__in={key[2] for key, _n in changes}).delete()
+    tallies.add_to(ConcernDayCount, KEY_FIELDS, delta)
+    tallies.add_to(CityConcernDayCount, tallies.CITY_FIELDS, tallies.citywide(delta))
 
 
 def stored() -> Counter:
-    return Counter(
-        {
-            tuple(row[:-1]): row[-1]
-            for row in ConcernDayCount.objects.values_list(*KEY_FIELDS, "n").iterator(
-                chunk_size=10_000
-            )
-        }
-    )
+    return tallies.stored_of(ConcernDayCount.objects.all(), KEY_FIELDS)
 
 
 def source() -> Counter:
@@ -200,27 +179,17 @@ def source() -> Counter:
 
 def drift() -> dict[str, list[Key]]:
     """Counts that are ``missing``, ``extra`` or ``wrong``; empty when all is well."""
-    have, want = stored(), source()
-    return {
-        "missing": sorted(key for key in want if key not in have),
-        "extra": sorted(key for key in have if key not in want),
-        "wrong": sorted(key for key in want if key in have and have[key] != want[key]),
-    }
+    city = tallies.stored_of(CityConcernDayCount.objects.all(), tallies.CITY_FIELDS)
+    return tallies.compared(stored(), source(), city)
 
 
 @transaction.atomic
 def rebuild() -> int:
-    """Every count again from the reports' dashboard rows; returns the number of rows."""
+    """Every count again from the reports' dashboard rows, the intake units' and
+    the city's; returns the number of the units' counts."""
     ConcernDayCount.objects.all().delete()
+    CityConcernDayCount.objects.all().delete()
     counts = source()
-    ConcernDayCount.objects.bulk_create(
-        (
-            ConcernDayCount(**dict(zip(KEY_FIELDS, key, strict=True)), n=n)
-            for key, n in counts.items()
-        ),
-        batch_size=5_000,
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {ConcernDayCount._meta.db_table}")
+    tallies.write_all(ConcernDayCount, KEY_FIELDS, counts)
+    tallies.write_all(CityConcernDayCount, tallies.CITY_FIELDS, tallies.citywide(counts))
     return len(counts)

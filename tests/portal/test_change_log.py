@@ -27,6 +27,8 @@ NOT_TRACKED = {
     "and extensions in the same transaction",
     "referrals.ConcernDayCount": "counts derived from the reports' dashboard rows in the same "
     "transaction",
+    "referrals.CityConcernDayCount": "the same counts added up over the intake units, in the "
+    "same transaction",
 }
 
 

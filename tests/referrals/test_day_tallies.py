@@ -16,9 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from cases import pupil_gender
 from cases.services import meeting_cancel
 from portal import tallies
-from portal.models import DayTally
+from portal.models import CityDayTally, DayTally
 from referrals import dashboards, daycounts, services
-from referrals.models import ConcernCategory, ConcernDayCount, Investigation
+from referrals.models import (
+    CityConcernDayCount,
+    ConcernCategory,
+    ConcernDayCount,
+    Investigation,
+)
 from tests.factories import MembershipFactory, UserFactory
 from tests.kept_counts import shown_either_way
 from tests.referrals.test_dashboard_indicators import at, query
@@ -272,9 +277,12 @@ def test_the_migrations_fill_the_counts_and_take_them_away(world, people, report
     # The day, its part of the month and the month, for every report and for the
     # report's category.
     assert DayTally.objects.filter(kind="investigation_started").count() == 6
+    # The city's counts too: one unit, so as many.
+    assert CityDayTally.objects.filter(kind="investigation_started").count() == 6
     assert tallies.drift() == CLEAN
     operation.reverse_code(django_apps, None)
     assert not DayTally.objects.exists()
+    assert not CityDayTally.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -301,6 +309,43 @@ def test_the_migration_adds_up_the_parts_of_months_from_the_days(
     for _run in range(2):
         operation.code(django_apps, SimpleNamespace(connection=connection))
     assert sorted(parts.values_list("kind", "day", "gender", "detail", "category", "n")) == kept
+    assert drift() == CLEAN
+
+
+@pytest.mark.parametrize(
+    ("model", "city", "drift"),
+    [
+        (DayTally, CityDayTally, tallies.drift),
+        (ConcernDayCount, CityConcernDayCount, daycounts.drift),
+    ],
+)
+def test_the_migration_adds_up_the_citys_counts_from_the_units(
+    world, people, report, social, model, city, drift
+):
+    # Two districts' intake units, so that the city's counts add up more than one unit's.
+    opened(social, report, people, "girl", at("2026-07-07"))
+    opened(social, report, people, "girl", at("2026-07-07"))
+    south = report(people("girl", home=world.sodermalm), at("2026-07-07"))
+    with time_machine.travel(at("2026-07-07") + datetime.timedelta(hours=1), tick=False):
+        services.preliminary_decision_record(
+            concern=south,
+            by=world.social_sodermalm,
+            decision="open",
+            reasoning="Bedömning gjord.",
+            violence_override_reason="",
+        )
+    units = model._meta.get_field("unit" if model is DayTally else "intake_unit").attname
+    assert model.objects.values(units).distinct().count() == 2
+    kept = sorted(city.objects.values_list(*tallies.CITY_FIELDS, "n"))
+    assert max(n for *_key, n in kept) == 3
+    operation = tallies.city_filled(model._meta.app_label, model.__name__, city.__name__)
+    operation.reverse_code(django_apps, SimpleNamespace(connection=connection))
+    assert not city.objects.exists()
+    assert drift()["missing"]
+    # Run twice: the fill writes again whatever counts of the city there are.
+    for _run in range(2):
+        operation.code(django_apps, SimpleNamespace(connection=connection))
+    assert sorted(city.objects.values_list(*tallies.CITY_FIELDS, "n")) == kept
     assert drift() == CLEAN
 
 

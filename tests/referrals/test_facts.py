@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Meeting
 from cases.services import meeting_cancel, meeting_reschedule
-from portal import rules
+from portal import rules, tallies
 from referrals import daycounts, facts, services
 from referrals.models import CATEGORY_BITS, ConcernFact, PreliminaryAssessment
 
@@ -228,7 +228,7 @@ def test_many_reports_refreshed_at_once_keep_their_daily_counts(world, file_conc
     for _ in range(3):
         file_concern(world.teacher_a, world.pupil_a)
     # Batches of one count: every statement of the refresh is a batch of its own.
-    monkeypatch.setattr(daycounts, "BATCH", 1)
+    monkeypatch.setattr(tallies, "BATCH", 1)
     pupil = world.pupil_a
     pupil.gender = "boy" if pupil.gender != "boy" else "girl"
     pupil.save()
