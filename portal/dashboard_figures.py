@@ -15,7 +15,11 @@ for another scope.
 Panels that must be counted for a view are counted side by side on PostgreSQL
 (``count``): each on one of ``DASHBOARD_COUNTING_CONNECTIONS`` connections, the
 request's own among them, so the database uses more than one core for one view.
-Inside a transaction they are counted one by one on the request's connection:
+The helpers are threads that live as long as the process and keep their
+connections from view to view as a request's thread does (``CONN_MAX_AGE``,
+checked before and after each view's counting): a new connection for each view
+would cost a new server process and its first queries planned with nothing
+cached. Inside a transaction they are counted one by one on the request's connection:
 another connection would not see what the transaction has written.
 
 A beat task (``refresh``) computes every manager's dashboard for each named
@@ -31,12 +35,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.utils import timezone, translation
 
 from portal import dashboards
@@ -159,6 +165,77 @@ def _store(
     )
 
 
+class _Helper(threading.Thread):
+    """A thread that counts panels for views, one view's work at a time, on a
+    connection of its own that it keeps between views as a request's thread does:
+    closed before and after a view's work if it is broken or older than
+    ``CONN_MAX_AGE`` (at once with 0)."""
+
+    def __init__(self, n: int):
+        super().__init__(name=f"dashboard-count-{n}", daemon=True)
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+
+    def run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                connection.close()
+                return
+            close_old_connections()
+            try:
+                job()
+            finally:
+                close_old_connections()
+
+
+_helpers: list[_Helper] = []
+_helpers_pid: int | None = None
+_helpers_lock = threading.Lock()
+
+
+def _started_helpers(n: int) -> list[_Helper]:
+    """``n`` helper threads of this process, started on first use (a forked
+    worker starts its own: threads do not survive a fork)."""
+    global _helpers_pid
+    with _helpers_lock:
+        if _helpers_pid != os.getpid():
+            _helpers.clear()
+            _helpers_pid = os.getpid()
+        while len(_helpers) < n:
+            helper = _Helper(len(_helpers))
+            helper.start()
+            _helpers.append(helper)
+        return _helpers[:n]
+
+
+def stop_helpers() -> None:
+    """Stop the helper threads, each closing its connection (tests, shutdown)."""
+    with _helpers_lock:
+        stopping = list(_helpers) if _helpers_pid == os.getpid() else []
+        _helpers.clear()
+    for helper in stopping:
+        helper.jobs.put(None)
+    for helper in stopping:
+        helper.join()
+
+
+def _on_helpers(helpers: list[_Helper], work: Callable[[], None]) -> None:
+    """Run ``work`` on each of ``helpers`` and in this thread, and wait for all."""
+    finished = threading.Semaphore(0)
+
+    def job() -> None:
+        try:
+            work()
+        finally:
+            finished.release()
+
+    for helper in helpers:
+        helper.jobs.put(job)
+    work()  # the request's thread counts too, on its own connection
+    for _helper in helpers:
+        finished.acquire()
+
+
 def count(panels: list[Panel], query: DashboardQuery) -> list[RenderedTable]:
     """Each panel's table for ``query``, counted now, in the order given."""
     helpers = settings.DASHBOARD_COUNTING_CONNECTIONS - 1
@@ -190,21 +267,7 @@ def count(panels: list[Panel], query: DashboardQuery) -> list[RenderedTable]:
         except BaseException as exc:  # raised again in the request's thread
             errors.append(exc)
 
-    def helper() -> None:
-        try:
-            work()
-        finally:
-            connection.close()  # the helper's own connection
-
-    threads = [
-        threading.Thread(target=helper, name=f"dashboard-count-{n}", daemon=True)
-        for n in range(min(helpers, len(panels) - 1))
-    ]
-    for thread in threads:
-        thread.start()
-    work()  # the request's thread counts too, on its own connection
-    for thread in threads:
-        thread.join()
+    _on_helpers(_started_helpers(min(helpers, len(panels) - 1)), work)
     if errors:
         raise errors[0]
     return tables  # type: ignore[return-value] - every slot is filled without an error

@@ -63,6 +63,16 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _dashboard_helpers_stopped():
+    """The threads that count a dashboard's panels keep their connections from
+    view to view: stopped after each test, so that none outlives its database."""
+    yield
+    from portal import dashboard_figures
+
+    dashboard_figures.stop_helpers()
+
+
 @pytest.fixture
 def postgres(db):
     """The test database is PostgreSQL. The SQLite pass skips these tests; the

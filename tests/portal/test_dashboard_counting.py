@@ -1,8 +1,9 @@
 """Panels counted side by side (portal.dashboard_figures.count): on PostgreSQL, outside
 a transaction, the panels of a view are counted on several connections. The tables
 are the ones counted one by one, in the request's language; an error in one panel
-reaches the request; the helpers' connections are closed when the view has its
-tables; inside a transaction every panel is counted on the request's connection."""
+reaches the request; the helpers keep their connections from view to view as a
+request's thread does (CONN_MAX_AGE) and close them when stopped; inside a
+transaction every panel is counted on the request's connection."""
 
 import threading
 import time
@@ -46,13 +47,22 @@ def counted(panels, query, settings, connections: int) -> list[dict]:
     return [table_as_json(table) for table in dashboard_figures.count(panels, query)]
 
 
-def other_connections() -> int:
+def other_backends() -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
+            "SELECT pid FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        return cursor.fetchone()[0]
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def settled(expected: set[int]) -> set[int]:
+    """The other backends, once they are ``expected`` or five seconds have passed
+    (a backend leaves the list a moment after its client closed)."""
+    deadline = time.monotonic() + 5
+    while other_backends() != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return other_backends()
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -71,16 +81,34 @@ def test_side_by_side_gives_the_tables_counted_one_by_one(
     # Run in English, the helpers count in English too: the tables would differ.
 
 
-def test_the_helpers_connections_are_closed_when_the_view_has_its_tables(
-    postgres, question, settings
+def test_with_no_connection_age_the_helpers_close_theirs_when_the_view_has_its_tables(
+    postgres, question, settings, monkeypatch
 ):
     panels, query = question
-    before = other_connections()
+    dashboard_figures.stop_helpers()
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    before = other_backends()
     counted(panels, query, settings, 4)
-    deadline = time.monotonic() + 5
-    while other_connections() > before and time.monotonic() < deadline:
-        time.sleep(0.05)  # a backend leaves the list a moment after its client closed
-    assert other_connections() == before
+    assert settled(before) == before
+
+
+def test_the_helpers_keep_their_connections_for_the_next_view_until_stopped(
+    postgres, question, settings, monkeypatch
+):
+    panels, query = question
+    dashboard_figures.stop_helpers()
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    before = other_backends()
+    counted(panels, query, settings, 4)
+    kept = other_backends() - before
+    assert 1 <= len(kept) <= 3  # one per helper that counted a panel
+    counted(panels, query, settings, 4)
+    # The same connections, not new ones in their place.
+    now = other_backends() - before
+    assert kept <= now
+    assert len(now) <= 3
+    dashboard_figures.stop_helpers()
+    assert settled(before) == before
 
 
 def test_an_error_in_one_panel_reaches_the_request(postgres, question, settings, monkeypatch):
