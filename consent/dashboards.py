@@ -39,12 +39,19 @@ FILTERS = frozenset({"district", "school"})
 
 
 RECORDED, WITHDRAWN = "consent_recorded", "consent_withdrawn"
-#: Consents counted by the day they were recorded and the day they were withdrawn.
+#: Consents not withdrawn, by the day they end.
+OPEN = "consent_open"
+#: Consents counted by the day they were recorded and the day they were withdrawn,
+#: and those not withdrawn by the day they end.
 CONSENT_TALLY = tallies.Source(
     model=Consent,
     unit="recorded_by_unit_id",
     gender="pupil_gender",  # a copy on the row (cases.pupil_gender)
-    measures=(tallies.Measure(RECORDED, "recorded_at"), tallies.Measure(WITHDRAWN, "withdrawn_at")),
+    measures=(
+        tallies.Measure(RECORDED, "recorded_at"),
+        tallies.Measure(WITHDRAWN, "withdrawn_at"),
+        tallies.Measure(OPEN, "valid_to", until="withdrawn_at"),
+    ),
     depends=(tallies.Depends(Student, lambda s: Q(student_id=s.pk), fields=("gender",)),),
 )
 
@@ -70,19 +77,40 @@ def _in_periods(query: DashboardQuery, restricted) -> dict[str, Counts]:
     return data
 
 
-def consents(query: DashboardQuery) -> Table:
+def _running(query: DashboardQuery, restricted) -> dict[str, Counts]:
+    """Consents running today (begun, not ended, not withdrawn): those that expire
+    within the days the dashboard warns of and those that do not. From the daily
+    counts, the consents not withdrawn that end today or later, less those that
+    have not yet begun (a few, counted from the consents; a consent ends on or
+    after the day it begins); or counted from the consents."""
     today = query.today
-    active = Q(valid_from__lte=today, valid_to__gte=today, withdrawn_at__isnull=True)
-    expiring = Q(
-        valid_to__lte=today + datetime.timedelta(days=rules.DASHBOARD_CONSENT_EXPIRING_DAYS)
-    )
-    restricted = query.restrict(Consent.objects.all(), CONSENT_SCOPE, **CONSENT_FILTERS)
-    # Running today: counted on the index that holds what it counts.
-    data = _in_periods(query, restricted) | count_split(
-        restricted.filter(active),
+    last = today + datetime.timedelta(days=rules.DASHBOARD_CONSENT_EXPIRING_DAYS)
+    expiring = Q(valid_to__lte=last)
+    measures = {"expiring": expiring, "not_expiring": ~expiring}
+    counts = tallies.kept(query, CONSENT_TALLY, OPEN)
+    if counts is None:
+        # Counted on the index that holds what it counts.
+        running = Q(valid_from__lte=today, valid_to__gte=today, withdrawn_at__isnull=True)
+        return count_split(
+            restricted.filter(running), gender="pupil_gender", measures={"active": None, **measures}
+        )
+    cuts = [today, last + datetime.timedelta(days=1)]
+    ending = tallies.split_at(counts, cuts, ["ended", "soon", "later"], measures={"n": None})
+    not_begun = count_split(
+        restricted.filter(valid_from__gt=today, withdrawn_at__isnull=True),
         gender="pupil_gender",
-        measures={"active": None, "expiring": expiring, "not_expiring": ~expiring},
+        measures=measures,
     )
+    data = {
+        "expiring": ending["soon_n"] - not_begun["expiring"],
+        "not_expiring": ending["later_n"] - not_begun["not_expiring"],
+    }
+    return {"active": data["expiring"] + data["not_expiring"], **data}
+
+
+def consents(query: DashboardQuery) -> Table:
+    restricted = query.restrict(Consent.objects.all(), CONSENT_SCOPE, **CONSENT_FILTERS)
+    data = _in_periods(query, restricted) | _running(query, restricted)
     return Table(
         "consents",
         [

@@ -122,6 +122,14 @@ class Consent(models.Model):
                 condition=Q(withdrawn_at__isnull=True),
                 name="consent_running_cover",
             ),
+            # The consents that have not yet begun (the dashboard's running consents
+            # are those not withdrawn that end today or later, less these): a few.
+            models.Index(
+                fields=["valid_from"],
+                include=["valid_to", "pupil_gender", "recorded_by_unit"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_not_begun_cover",
+            ),
         ]
 
     def __str__(self):

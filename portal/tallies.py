@@ -819,6 +819,13 @@ def _summed(counts, parts: list[_Part], by: tuple) -> list[tuple]:
         if part.days is not None:
             where.append(sql.among(part.days))
         if part.ranges:
+            # The first and last day of them all as well: a range the index can
+            # seek, where the ranges joined by OR are tested row by row.
+            lows, highs = zip(*part.ranges, strict=True)
+            first = None if None in lows else min(lows)
+            last = None if None in highs else max(highs)
+            if first or last:
+                where.append(sql.between(first, last))
             where.append(sql.either(part.ranges))
         if part.besides:
             where.append(f"NOT ({sql.among(part.besides)})")

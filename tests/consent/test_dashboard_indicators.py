@@ -76,8 +76,11 @@ def test_consents_recorded_withdrawn_active_and_expiring(world, consent):
     consent(
         "girl", recorded="2026-11-05", valid_from="2026-12-01", valid_to="2027-01-01"
     )  # not yet
+    consent(
+        "boy", recorded="2026-11-05", valid_from="2026-12-01", valid_to="2026-12-15"
+    )  # not yet, and ends within 30 days
     table = dashboards.consents(query(world.manager_kungsholmen))
-    assert row(table, "recorded") == (Counts(girl=2, boy=2), 2)
+    assert row(table, "recorded") == (Counts(girl=2, boy=3), 2)
     assert row(table, "withdrawn") == (Counts(girl=1), 0)
     assert row(table, "active") == (Counts(girl=1, boy=2), None)
     assert row(table, "expiring") == (Counts(boy=1), None)
@@ -106,20 +109,28 @@ def test_the_daily_counts_give_what_the_consents_give(world, consent, monkeypatc
     Both must agree just before and after midnight, over whole months and days."""
     city_manager = UserFactory(username="stadschef")
     MembershipFactory(user=city_manager, unit=world.city, role="manager")
-    for i, (gender, day, withdrawn, unit) in enumerate(
+    # Running today (the 20th of November) or not: ended the day before, ending
+    # today, on the 30th day and the 31st, not yet begun.
+    for i, (gender, day, withdrawn, unit, begins, ends) in enumerate(
         [
-            ("girl", "2026-03-31", "2026-04-01", world.school_a),
-            ("boy", "2026-04-01", None, world.school_a),
-            ("other", "2026-03-29", "2026-10-25", world.school_b),  # both changes of time
-            ("girl", "2026-06-30", "2026-07-01", world.school_b),
-            ("boy", "2026-10-31", None, world.intake_kungsholmen),
+            ("girl", "2026-03-31", "2026-04-01", world.school_a, None, None),
+            ("boy", "2026-04-01", None, world.school_a, None, None),
+            ("other", "2026-03-29", "2026-10-25", world.school_b, None, None),  # changes of time
+            ("girl", "2026-06-30", "2026-07-01", world.school_b, None, None),
+            ("boy", "2026-10-31", None, world.intake_kungsholmen, None, None),
+            ("girl", "2026-05-02", None, world.school_a, None, "2026-11-19"),
+            ("boy", "2026-05-03", None, world.school_b, None, "2026-11-20"),
+            ("girl", "2026-05-04", None, world.school_a, None, "2026-12-20"),
+            ("other", "2026-05-05", None, world.school_b, None, "2026-12-21"),
+            ("boy", "2026-11-02", None, world.school_a, "2026-11-21", "2026-12-01"),
+            ("girl", "2026-11-03", None, world.school_b, "2026-11-22", "2027-02-01"),
         ]
     ):
         consent(
             gender,
             recorded=day,
-            valid_from=day,
-            valid_to="2027-06-30",
+            valid_from=begins or day,
+            valid_to=ends or "2027-06-30",
             withdrawn=withdrawn,
             unit=unit,
             hour=23 if i % 2 else 0,
@@ -132,7 +143,7 @@ def test_the_daily_counts_give_what_the_consents_give(world, consent, monkeypatc
         q = query(user, start, end)
         assert tallies.kept(q, dashboards.CONSENT_TALLY, dashboards.RECORDED) is not None
         shown |= shown_either_way(monkeypatch, dashboards.consents, q, (tallies, "kept"))
-    assert {"recorded", "withdrawn"} <= shown
+    assert {"recorded", "withdrawn", "active", "expiring"} <= shown
     assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
