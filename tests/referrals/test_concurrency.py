@@ -198,3 +198,52 @@ def test_two_utredningar_opened_at_once_are_both_counted(world, postgres, monkey
     assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
     started = tallies.stored()
     assert sum(n for key, n in started.items() if key[:2] == ("day", "investigation_started")) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_utredningar_opened_at_once_in_two_units_both_count_for_the_city(
+    world, postgres, monkeypatch
+):
+    """Two transactions open utredningar in two districts' units on one day. The
+    units' recounts do not wait for each other, but both add to the same counts of
+    the whole city: the second must add to what the first added, not write over it."""
+    import datetime
+
+    from django.db import transaction
+
+    from portal import tallies
+    from portal.models import CityDayTally
+    from referrals.models import Investigation
+
+    first_counted = threading.Event()
+    recount = tallies.recount
+
+    def slow_recount(source, buckets):
+        recount(source, buckets)
+        first_counted.set()
+        threading.Event().wait(0.5)  # the first holds the city's counts a while
+
+    def open_one(pupil, unit, by, wait=False):
+        def run():
+            if wait:
+                first_counted.wait(10)
+            with transaction.atomic():
+                Investigation.objects.create(
+                    student=pupil,
+                    unit=unit,
+                    started_on=datetime.date(2026, 11, 2),
+                    due_on=datetime.date(2027, 3, 2),
+                    opened_by=by,
+                )
+
+        return run
+
+    monkeypatch.setattr(tallies, "recount", slow_recount)
+    north = open_one(world.pupil_a, world.intake_kungsholmen, world.social_kungsholmen)
+    south = open_one(world.pupil_b, world.intake_sodermalm, world.social_sodermalm, wait=True)
+    assert at_once(north, south) == []
+    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
+    started = CityDayTally.objects.filter(
+        span="day", kind="investigation_started", category="", day=datetime.date(2026, 11, 2)
+    )
+    assert sum(started.values_list("n", flat=True)) == 2
