@@ -357,21 +357,25 @@ def _differences(have: Counter, want: Counter) -> dict[str, list]:
     }
 
 
-def compared(have: Counter, want: Counter, city: Counter) -> dict[str, list]:
+def compared(
+    want: Counter, have: Callable[[], Counter], city: Callable[[], Counter]
+) -> dict[str, list]:
     """The counts that are ``missing``, ``extra`` or ``wrong`` (empty when all is
-    well): the units' as they are (``have``) against what they should be
-    (``want``), then the city's (``city``, each key given beginning "city")
-    against the units' that should be, added up."""
-    found = _differences(have, want)
-    for name, keys in _differences(city, citywide(want)).items():
+    well): the units' as they are (read by ``have``) against what they should be
+    (``want``), then the city's (read by ``city``; each key given beginning
+    "city") against the units' that should be, added up. Each table is read when
+    it is compared and let go after: at city scale the reports' counts alone are
+    ten million."""
+    found = _differences(have(), want)
+    for name, keys in _differences(city(), citywide(want)).items():
         found[name] += [("city", *key) for key in keys]
     return found
 
 
 def drift() -> dict[str, list[Key]]:
     """Counts that are ``missing``, ``extra`` or ``wrong``; empty when all is well."""
-    city = stored_of(CityDayTally.objects.filter(kind__in=_kinds()), CITY_FIELDS)
-    return compared(stored(), source_counts(), city)
+    city = CityDayTally.objects.filter(kind__in=_kinds())
+    return compared(source_counts(), stored, lambda: stored_of(city, CITY_FIELDS))
 
 
 def add_to(model: type[models.Model], fields: list[str], change: Counter) -> None:

@@ -179,8 +179,8 @@ def source() -> Counter:
 
 def drift() -> dict[str, list[Key]]:
     """Counts that are ``missing``, ``extra`` or ``wrong``; empty when all is well."""
-    city = tallies.stored_of(CityConcernDayCount.objects.all(), tallies.CITY_FIELDS)
-    return tallies.compared(stored(), source(), city)
+    city = CityConcernDayCount.objects.all()
+    return tallies.compared(source(), stored, lambda: tallies.stored_of(city, tallies.CITY_FIELDS))
 
 
 @transaction.atomic
