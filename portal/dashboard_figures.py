@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import os
 import queue
 import threading
@@ -165,11 +166,13 @@ def _store(
     )
 
 
+logger = logging.getLogger(__name__)
+
+
 class _Helper(threading.Thread):
     """A thread that counts panels for views, one view's work at a time, on a
-    connection of its own that it keeps between views as a request's thread does:
-    closed before and after a view's work if it is broken or older than
-    ``CONN_MAX_AGE`` (at once with 0)."""
+    connection of its own that it keeps between views as a request's thread does
+    (``_checked_connection``)."""
 
     def __init__(self, n: int):
         super().__init__(name=f"dashboard-count-{n}", daemon=True)
@@ -181,11 +184,17 @@ class _Helper(threading.Thread):
             if job is None:
                 connection.close()
                 return
-            close_old_connections()
-            try:
-                job()
-            finally:
-                close_old_connections()
+            job()  # never raises (``_on_helpers``): the thread outlives every view
+
+
+def _checked_connection() -> None:
+    """As at a request's start and end: this thread's connection is closed if it
+    is broken or older than ``CONN_MAX_AGE`` (at once with 0). Never raises: a
+    helper that failed to close a connection still counts the next view."""
+    try:
+        close_old_connections()
+    except Exception:
+        logger.exception("A dashboard helper could not close its database connection.")
 
 
 _helpers: list[_Helper] = []
@@ -225,9 +234,11 @@ def _on_helpers(helpers: list[_Helper], work: Callable[[], None]) -> None:
 
     def job() -> None:
         try:
-            work()
+            _checked_connection()
+            work()  # records its own errors for the request
         finally:
             finished.release()
+            _checked_connection()
 
     for helper in helpers:
         helper.jobs.put(job)

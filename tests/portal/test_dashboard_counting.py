@@ -139,3 +139,39 @@ def test_inside_a_transaction_every_panel_is_counted_on_the_requests_connection(
         transaction.set_rollback(True)
     assert set(threads_used) == {threading.main_thread().name}
     assert (before, during) == (5, 6)  # the report written in the transaction is counted
+
+
+def test_a_helper_whose_connection_cannot_be_closed_still_counts_the_next_view(
+    postgres, question, settings, monkeypatch
+):
+    panels, query = question
+    dashboard_figures.stop_helpers()
+    one_by_one = counted(panels, query, settings, 1)
+    failing = {"left": 3}
+    close = dashboard_figures.close_old_connections
+
+    def closing():
+        if threading.current_thread().name.startswith("dashboard-count-") and failing["left"]:
+            failing["left"] -= 1
+            raise RuntimeError("the server went away")
+        close()
+
+    monkeypatch.setattr(dashboard_figures, "close_old_connections", closing)
+    # Counted in a thread of its own, so that a view left waiting for a helper that
+    # died fails the test instead of hanging it.
+    tables = []
+
+    def view():
+        try:
+            tables.append(counted(panels, query, settings, 4))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=view, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert tables == [one_by_one]
+    assert failing["left"] == 0
+    # The helpers are still there for the next view, which they count too.
+    assert counted(panels, query, settings, 4) == one_by_one
+    assert all(helper.is_alive() for helper in dashboard_figures._helpers)
