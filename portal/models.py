@@ -416,11 +416,12 @@ class DayTally(models.Model):
         return " ".join(map(str, (*key, self.category)))
 
 
-class CityDayTally(models.Model):
-    """``DayTally``'s counts added up over every unit: the whole city's managers
-    read these, a thirteenth of the rows or fewer (``portal.tallies``). Kept in
-    the same transaction as the units' counts, by the difference each recount
-    makes to them."""
+class CityCounts(models.Model):
+    """A table of counts by unit added up over every unit: the same key without
+    the unit. The whole city's managers read these instead of adding up every
+    unit's (``portal.tallies.narrowed``); they are kept in the same transaction
+    as the units' counts, by the difference each write makes to them
+    (``portal.tallies.add_to``)."""
 
     span = models.CharField(max_length=5, choices=DayTally.SPANS)
     kind = models.CharField(max_length=30)
@@ -431,28 +432,38 @@ class CityDayTally(models.Model):
     n = models.IntegerField()
 
     class Meta:
-        verbose_name = _("daily count of the city")
-        verbose_name_plural = _("daily counts of the city")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["span", "kind", "day", "gender", "detail", "category"],
-                name="city_day_tally_key",
-            ),
-        ]
+        abstract = True
+
+    def __str__(self):
+        key = (self.span, self.kind, self.day, self.gender, self.detail, self.category)
+        return " ".join(map(str, key))
+
+    @staticmethod
+    def constraints_and_indexes(name: str) -> tuple[list, list]:
+        """A table's key and its indexes, named after ``name``."""
+        key = models.UniqueConstraint(
+            fields=["span", "kind", "day", "gender", "detail", "category"], name=f"{name}_key"
+        )
         indexes = [
             # A kind's days (or months) for a category, read from the index alone.
             models.Index(
                 fields=["span", "kind", "category", "day"],
                 include=["gender", "detail", "n"],
-                name="city_day_tally_read",
+                name=f"{name}_read",
             ),
             # The counts a write brought to nought, deleted after it: empty between writes.
-            models.Index(fields=["day"], condition=Q(n=0), name="city_day_tally_nought"),
+            models.Index(fields=["day"], condition=Q(n=0), name=f"{name}_nought"),
         ]
+        return [key], indexes
 
-    def __str__(self):
-        key = (self.span, self.kind, self.day, self.gender, self.detail, self.category)
-        return " ".join(map(str, key))
+
+class CityDayTally(CityCounts):
+    """``DayTally``'s counts added up over every unit: a sixth of its rows."""
+
+    class Meta:
+        verbose_name = _("daily count of the city")
+        verbose_name_plural = _("daily counts of the city")
+        constraints, indexes = CityCounts.constraints_and_indexes("city_day_tally")
 
 
 # The access log lives in its own module (portal/audit_models.py).

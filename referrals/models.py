@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Meeting, Student
 from portal import rules
-from portal.models import Unit, User
+from portal.models import CityCounts, Unit, User
 
 
 class Channel(models.TextChoices):
@@ -864,41 +864,14 @@ class ConcernDayCount(models.Model):
         return " ".join(map(str, key))
 
 
-class CityConcernDayCount(models.Model):
-    """``ConcernDayCount``'s counts added up over every intake unit: the whole
-    city's managers read these, a fraction of the rows (a school's reports are
-    counted once, not once per intake unit they went to). Kept in the same
-    transaction as the units' counts, by the same difference
-    (``referrals.daycounts``)."""
+class CityConcernDayCount(CityCounts):
+    """``ConcernDayCount``'s counts added up over every intake unit: under half its
+    rows, as a school's reports are counted once, not once per intake unit they
+    went to (``referrals.daycounts``)."""
 
-    span = models.CharField(max_length=5, choices=ConcernDayCount.SPANS)
     kind = models.CharField(max_length=20)
-    day = models.DateField()
-    gender = models.CharField(max_length=10)
-    detail = models.CharField(max_length=40, blank=True)
-    category = models.CharField(max_length=20, blank=True, default="")
-    n = models.IntegerField()
 
     class Meta:
         verbose_name = _("daily count of the city's concern reports")
         verbose_name_plural = _("daily counts of the city's concern reports")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["span", "kind", "day", "gender", "detail", "category"],
-                name="city_concern_count_key",
-            ),
-        ]
-        indexes = [
-            # A kind's days (or months) for a category, read from the index alone.
-            models.Index(
-                fields=["span", "kind", "category", "day"],
-                include=["gender", "detail", "n"],
-                name="city_concern_count_read",
-            ),
-            # The counts a write brought to nought, deleted after it: empty between writes.
-            models.Index(fields=["day"], condition=Q(n=0), name="city_concern_count_nought"),
-        ]
-
-    def __str__(self):
-        key = (self.span, self.kind, self.day, self.gender, self.detail, self.category)
-        return " ".join(map(str, key))
+        constraints, indexes = CityCounts.constraints_and_indexes("city_concern_count")
