@@ -57,11 +57,11 @@ def social(world):
                     reasoning="Ingen akut fara.",
                 )
 
-        def decide(self, concern, when, decision="open", override=""):
+        def decide(self, concern, when, decision="open", override="", by=None):
             with time_machine.travel(when, tick=False):
                 return services.preliminary_decision_record(
                     concern=concern,
-                    by=world.social_kungsholmen,
+                    by=by or world.social_kungsholmen,
                     decision=decision,
                     reasoning="Bedömning gjord.",
                     violence_override_reason=override,

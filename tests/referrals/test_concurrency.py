@@ -158,11 +158,10 @@ def test_two_writes_about_one_report_keep_its_daily_counts(world, postgres):
     assert daycounts.drift() == {"missing": [], "extra": [], "wrong": []}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_utredningar_opened_at_once_are_both_counted(world, postgres, monkeypatch):
-    """Two transactions open utredningar in one unit on one day. Each counts the
-    day again from the rows: the second must wait for the first to commit and
-    count both, not write its own count over the first's (or fail on it)."""
+def opened_at_once(monkeypatch, first, second) -> None:
+    """Utredningar opened on one day in two transactions at once, each given as
+    (pupil, unit, opened by): the first holds its transaction a while after its
+    counts are recounted, and the second begins once they are."""
     import datetime
 
     from django.db import transaction
@@ -177,51 +176,6 @@ def test_two_utredningar_opened_at_once_are_both_counted(world, postgres, monkey
         recount(source, buckets)
         first_counted.set()
         threading.Event().wait(0.5)  # the first holds its counts a while
-
-    def open_one(pupil, wait=False):
-        def run():
-            if wait:
-                first_counted.wait(10)
-            with transaction.atomic():
-                Investigation.objects.create(
-                    student=pupil,
-                    unit=world.intake_kungsholmen,
-                    started_on=datetime.date(2026, 11, 2),
-                    due_on=datetime.date(2027, 3, 2),
-                    opened_by=world.social_kungsholmen,
-                )
-
-        return run
-
-    monkeypatch.setattr(tallies, "recount", slow_recount)
-    assert at_once(open_one(world.pupil_a), open_one(world.pupil_b, wait=True)) == []
-    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
-    started = tallies.stored()
-    assert sum(n for key, n in started.items() if key[:2] == ("day", "investigation_started")) == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_utredningar_opened_at_once_in_two_units_both_count_for_the_city(
-    world, postgres, monkeypatch
-):
-    """Two transactions open utredningar in two districts' units on one day. The
-    units' recounts do not wait for each other, but both add to the same counts of
-    the whole city: the second must add to what the first added, not write over it."""
-    import datetime
-
-    from django.db import transaction
-
-    from portal import tallies
-    from portal.models import CityDayTally
-    from referrals.models import Investigation
-
-    first_counted = threading.Event()
-    recount = tallies.recount
-
-    def slow_recount(source, buckets):
-        recount(source, buckets)
-        first_counted.set()
-        threading.Event().wait(0.5)  # the first holds the city's counts a while
 
     def open_one(pupil, unit, by, wait=False):
         def run():
@@ -239,9 +193,40 @@ def test_utredningar_opened_at_once_in_two_units_both_count_for_the_city(
         return run
 
     monkeypatch.setattr(tallies, "recount", slow_recount)
-    north = open_one(world.pupil_a, world.intake_kungsholmen, world.social_kungsholmen)
-    south = open_one(world.pupil_b, world.intake_sodermalm, world.social_sodermalm, wait=True)
-    assert at_once(north, south) == []
+    assert at_once(open_one(*first), open_one(*second, wait=True)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_utredningar_opened_at_once_are_both_counted(world, postgres, monkeypatch):
+    """Two transactions open utredningar in one unit on one day. Each counts the
+    day again from the rows: the second must wait for the first to commit and
+    count both, not write its own count over the first's (or fail on it)."""
+    from portal import tallies
+
+    unit, by = world.intake_kungsholmen, world.social_kungsholmen
+    opened_at_once(monkeypatch, (world.pupil_a, unit, by), (world.pupil_b, unit, by))
+    assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
+    started = tallies.stored()
+    assert sum(n for key, n in started.items() if key[:2] == ("day", "investigation_started")) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_utredningar_opened_at_once_in_two_units_both_count_for_the_city(
+    world, postgres, monkeypatch
+):
+    """Two transactions open utredningar in two districts' units on one day. The
+    units' recounts do not wait for each other, but both add to the same counts of
+    the whole city: the second must add to what the first added, not write over it."""
+    import datetime
+
+    from portal import tallies
+    from portal.models import CityDayTally
+
+    opened_at_once(
+        monkeypatch,
+        (world.pupil_a, world.intake_kungsholmen, world.social_kungsholmen),
+        (world.pupil_b, world.intake_sodermalm, world.social_sodermalm),
+    )
     assert tallies.drift() == {"missing": [], "extra": [], "wrong": []}
     started = CityDayTally.objects.filter(
         span="day", kind="investigation_started", category="", day=datetime.date(2026, 11, 2)

@@ -326,14 +326,7 @@ def test_the_migration_adds_up_the_citys_counts_from_the_units(
     opened(social, report, people, "girl", at("2026-07-07"))
     opened(social, report, people, "girl", at("2026-07-07"))
     south = report(people("girl", home=world.sodermalm), at("2026-07-07"))
-    with time_machine.travel(at("2026-07-07") + datetime.timedelta(hours=1), tick=False):
-        services.preliminary_decision_record(
-            concern=south,
-            by=world.social_sodermalm,
-            decision="open",
-            reasoning="Bedömning gjord.",
-            violence_override_reason="",
-        )
+    social.decide(south, at("2026-07-07") + datetime.timedelta(hours=1), by=world.social_sodermalm)
     units = model._meta.get_field("unit" if model is DayTally else "intake_unit").attname
     assert model.objects.values(units).distinct().count() == 2
     kept = sorted(city.objects.values_list(*tallies.CITY_FIELDS, "n"))
